@@ -1,0 +1,51 @@
+# Koers — the two commands: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export KOERS_MUNICIPALITY ?= demo
+
+.PHONY: run test test-postgres lint translations translations-compile install clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) translations-compile
+
+## Serve the demo instance on SQLite at http://$(HOST):$(PORT); data is kept between runs.
+run: install
+	KOERS_DEMO=1 $(BIN)/koers demo setup
+	KOERS_DEMO=1 exec $(BIN)/gunicorn --no-control-socket --bind $(HOST):$(PORT) --workers 1 \
+		--threads 4 --access-logfile - 'app:create_app()'
+
+## The whole suite (unit, integration, browser) on SQLite.
+test: install
+	$(BIN)/ruff check app tests
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest
+
+## The whole suite again on PostgreSQL (KOERS_TEST_DATABASE_URL names a server database).
+test-postgres: install
+	KOERS_TEST_DATABASE_URL=$${KOERS_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+		$(BIN)/python -m pytest
+
+## Extract strings, update the nl and en catalogues and compile them.
+translations: $(STAMP)
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext \
+		-o translations/messages.pot app
+	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
+	$(MAKE) translations-compile
+
+translations-compile: $(STAMP)
+	$(BIN)/pybabel compile -d translations --statistics
+	set -e; for dir in municipalities/*/translations; do \
+		if ls $$dir/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(BIN)/pybabel compile -d $$dir; fi; \
+	done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,135 @@
+"""Koers: the core package. :func:`create_app` builds one municipality's instance."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.config import ConfigError, build_settings
+
+__all__ = ["ConfigError", "create_app"]
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Endpoints a user who must first choose a new password may still reach.
+_PASSWORD_CHANGE_ENDPOINTS = {"auth.profile", "auth.change_password", "auth.logout", "static",
+                              "main.theme_css", "main.logo", "main.healthz"}
+
+
+def create_app(overrides: Mapping[str, Any] | None = None,
+               environ: Mapping[str, str] | None = None) -> Flask:
+    """Build the app: configuration → extensions → blueprints. Never migrates the database."""
+    config = build_settings(environ, overrides)
+    app = Flask(__name__, instance_path=str(config["KOERS_INSTANCE_DIR"]),
+                instance_relative_config=False)
+    app.config.update(config)
+    _configure_logging(app)
+
+    from app.plugins.manager import check_enabled
+
+    app.config["KOERS_ENABLED_PLUGINS"] = check_enabled(app.config["KOERS_MUNICIPALITY"])
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+
+    from app.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    level = getattr(logging, app.config["KOERS_LOG_LEVEL"], logging.INFO)
+    app.logger.setLevel(level)
+    logging.getLogger("app").setLevel(level)
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import i18n, security
+    from app.auth.models import User
+    from app.auth.throttle import LoginThrottle
+    from app.extensions import csrf, db, login_manager, migrate
+    from app.jobs import demo  # noqa: F401  (registers the core's jobs)
+    from app.jobs.runners import make_runner
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(identifier: str) -> User | None:
+        user_id, _, token = identifier.partition(":")
+        if not user_id.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+    app.extensions["koers_login_throttle"] = LoginThrottle(
+        app.config["KOERS_LOGIN_MAX_FAILURES"], app.config["KOERS_LOGIN_WINDOW_MINUTES"],
+        app.config["REDIS_URL"] or "memory://")
+    app.extensions["koers_jobs"] = make_runner(app)
+    app.config["KOERS_STORAGE_DIR"].mkdir(parents=True, exist_ok=True)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.audit.views import bp as audit_bp
+    from app.auth.views import admin_bp as accounts_bp
+    from app.auth.views import bp as auth_bp
+    from app.jobs.views import bp as jobs_bp
+    from app.main import error_pages
+    from app.main.views import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, accounts_bp, audit_bp, jobs_bp):
+        app.register_blueprint(blueprint)
+    error_pages.init_app(app)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from flask import abort
+
+    from app.auth.forms import ConfirmForm
+    from app.permissions import Permission, declared_permission, has_permission
+
+    @app.before_request
+    def enforce_declared_permission() -> Any:
+        # Fail closed: a route that forgot to declare who may call it is refused.
+        if request.endpoint is None or request.endpoint == "static":
+            return None
+        view = app.view_functions.get(request.endpoint)
+        if view is None or declared_permission(view) is None:
+            app.logger.error("route %s declares no permission; refused", request.endpoint)
+            abort(403)
+        if (current_user.is_authenticated and current_user.must_change_password
+                and request.endpoint not in _PASSWORD_CHANGE_ENDPOINTS):
+            flash(_("Choose your own password before you continue."), "info")
+            return redirect(url_for("auth.profile"))
+        return None
+
+    from app.labels import TEMPLATE_HELPERS
+
+    app.jinja_env.globals.update(TEMPLATE_HELPERS)
+
+    @app.context_processor
+    def template_helpers() -> dict[str, Any]:
+        return {
+            "municipality": app.config["KOERS_MUNICIPALITY"],
+            "can": lambda permission, resource=None: has_permission(
+                current_user, Permission(permission), resource),
+            "logout_form": ConfirmForm,
+        }

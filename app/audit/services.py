@@ -1,0 +1,108 @@
+"""``audit(...)``: the one way every feature records a change.
+
+The event is added to the current session, so it commits or rolls back together with the change
+it describes. Values are recorded only for ordinary fields; for personal data and resident
+input only the field name is kept, so erasing a person later leaves nothing behind here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from app.audit.models import AuditEvent
+from app.database import db
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def diff(old: Mapping[str, Any], new: Mapping[str, Any],
+         personal_fields: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
+    """The fields whose value differs, with values only for non-personal fields."""
+    personal = set(personal_fields)
+    changes: dict[str, dict[str, Any]] = {}
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        changes[key] = {} if key in personal else {"old": _json_value(before),
+                                                   "new": _json_value(after)}
+    return changes
+
+
+def pending_changes(instance: Any, personal_fields: Iterable[str] = (),
+                    secret_fields: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
+    """Changes made to a loaded model instance and not yet flushed, in :func:`diff` form.
+
+    Secret fields (password hashes) are left out altogether.
+    """
+    state = inspect(instance)
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    secret = set(secret_fields)
+    for attribute in state.mapper.column_attrs:
+        if attribute.key in secret:
+            continue
+        history = state.attrs[attribute.key].history
+        if history.has_changes():
+            old[attribute.key] = history.deleted[0] if history.deleted else None
+            new[attribute.key] = history.added[0] if history.added else None
+    return diff(old, new, personal_fields)
+
+
+def entity_key(entity: Any) -> tuple[str, str]:
+    """(type, id) for a model instance, or a given pair unchanged."""
+    if isinstance(entity, tuple):
+        return str(entity[0]), str(entity[1])
+    state = inspect(entity)
+    identity = state.identity
+    if identity is None:
+        raise ValueError("flush the entity before auditing it, so it has an id")
+    return entity.__tablename__, ":".join(str(part) for part in identity)
+
+
+def audit(action: str, entity: Any, *, changes: Mapping[str, Any] | None = None,
+          actor: Any = None, source: str | None = None,
+          session: Session | None = None) -> AuditEvent:
+    """Record ``action`` on ``entity`` by ``actor`` (default: the signed-in user)."""
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user
+    entity_type, entity_id = entity_key(entity)
+    event = AuditEvent(
+        actor_id=getattr(actor, "id", None),
+        source=source or ("web" if has_request_context() else "cli"),
+        entity_type=entity_type,
+        entity_id=entity_id,
+        action=action,
+        changes=dict(changes or {}),
+    )
+    (session or db.session).add(event)
+    return event
+
+
+def events_query(entity_type: str | None = None, entity_id: str | None = None):
+    """The audit trail, newest first, optionally for one entity."""
+    query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    if entity_type:
+        query = query.where(AuditEvent.entity_type == entity_type)
+    if entity_id:
+        query = query.where(AuditEvent.entity_id == entity_id)
+    return query

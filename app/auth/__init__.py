@@ -1,0 +1,1 @@
+"""Staff accounts: sign-in, profile, account administration and the ``koers users`` commands."""

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length
+
+from app.auth.passwords import MIN_LENGTH
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [("viewer", str(_l("Viewer — reads everything"))),
+            ("editor", str(_l("Editor — also changes plans, stakeholders and input"))),
+            ("admin", str(_l("Administrator — also manages accounts and the instance")))]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return [("nl", "Nederlands"), ("en", "English")]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[
+        InputRequired(_l("Enter your e-mail address.")), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[
+        InputRequired(_l("Enter your password.")), Length(max=1024)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[
+        InputRequired(_l("Enter your current password."))])
+    password = PasswordField(_l("New password"), validators=[
+        InputRequired(_l("Enter a new password.")),
+        Length(min=MIN_LENGTH, max=1024,
+               message=_l("Use at least %(count)d characters.", count=MIN_LENGTH))])
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        InputRequired(_l("Repeat the new password.")),
+        EqualTo("password", _l("The two passwords differ."))])
+
+
+class LanguageForm(FlaskForm):
+    locale = RadioField(_l("Language"), choices=language_choices(),
+                        validators=[InputRequired(_l("Choose a language."))])
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")),
+                                               Length(max=200)])
+    email = EmailField(_l("E-mail address"), validators=[
+        InputRequired(_l("Enter an e-mail address.")),
+        Email(_l("Enter a valid e-mail address."), check_deliverability=False),
+        Length(max=254)])
+    role = SelectField(_l("Role"), choices=role_choices,
+                       validators=[InputRequired(_l("Choose a role."))])
+
+
+class ConfirmForm(FlaskForm):
+    """A button-only form: its CSRF token is what protects the action."""

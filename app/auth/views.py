@@ -1,0 +1,234 @@
+"""Sign-in, sign-out, the own profile, and the administrators' account pages."""
+
+from __future__ import annotations
+
+import math
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from app.auth import services
+from app.auth.forms import ChangePasswordForm, ConfirmForm, LanguageForm, LoginForm, UserForm
+from app.auth.models import User
+from app.database import db
+from app.errors import DomainError
+from app.i18n import LANGUAGE_COOKIE, LANGUAGES
+from app.navigation import safe_next
+from app.pagination import paginate
+from app.permissions import Permission, login_required, public, require
+
+bp = Blueprint("auth", __name__)
+
+
+def _throttle():
+    return current_app.extensions["koers_login_throttle"]
+
+
+def _client() -> str:
+    return request.remote_addr or "unknown"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login() -> str | Response | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(safe_next())
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        email, client = form.email.data or "", _client()
+        wait = _throttle().retry_after(email, client)
+        if wait:
+            minutes = math.ceil(wait / 60)
+            form.form_errors.append(_(
+                "Too many failed attempts. Wait %(minutes)d minute(s) and try again.",
+                minutes=minutes))
+            status = 429
+        else:
+            user = services.authenticate(email, form.password.data or "")
+            if user is None:
+                _throttle().record_failure(email, client)
+                form.form_errors.append(_("The e-mail address or password is not correct."))
+                status = 401
+            else:
+                _throttle().clear(email, client)
+                session.clear()  # a fresh session: no fixation across the sign-in
+                login_user(user)
+                db.session.commit()
+                if user.must_change_password:
+                    flash(_("Choose your own password before you continue."), "info")
+                    return redirect(url_for("auth.profile"))
+                return redirect(safe_next())
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> Response:
+    ConfirmForm()  # CSRF is checked globally; the form documents the intent
+    logout_user()
+    session.clear()
+    flash(_("You have been signed out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def choose_language() -> Response:
+    """The language of the sign-in and error pages, before anyone is signed in."""
+    language = request.form.get("locale", "")
+    response = redirect(safe_next("auth.login"))
+    if language in LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600,
+                            samesite="Lax", httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def _render_profile(password_form: ChangePasswordForm | None = None,
+                    language_form: LanguageForm | None = None, status: int = 200):
+    language_form = language_form or LanguageForm(
+        locale=current_user.locale or current_app.config["KOERS_MUNICIPALITY"].locale)
+    return render_template("auth/profile.html",
+                           password_form=password_form or ChangePasswordForm(),
+                           language_form=language_form), status
+
+
+@bp.route("/profile")
+@login_required
+def profile():
+    return _render_profile()
+
+
+@bp.route("/profile/password", methods=["POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.password.data)
+        except DomainError as error:
+            getattr(form, error.field or "password").errors.append(error.message)
+        else:
+            db.session.commit()
+            login_user(current_user)  # keep this session; the rotated token ended the others
+            flash(_("Your password has been changed. Other sessions have been signed out."),
+                  "success")
+            return redirect(url_for("auth.profile"))
+    return _render_profile(password_form=form, status=400)
+
+
+@bp.route("/profile/language", methods=["POST"])
+@login_required
+def change_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        services.update_user(current_user, actor=current_user, locale=form.locale.data)
+        db.session.commit()
+        flash(_("Your language has been saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return _render_profile(language_form=form, status=400)
+
+
+# --- account administration -------------------------------------------------------------
+
+admin_bp = Blueprint("accounts", __name__, url_prefix="/admin/accounts")
+
+
+def _user_or_404(user_id: int) -> User:
+    user = services.load_user(user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@admin_bp.route("/")
+@require(Permission.MANAGE_USERS)
+def index():
+    search = request.args.get("q", "").strip()
+    page = paginate(services.list_users(search or None))
+    return render_template("auth/accounts.html", page=page, search=search)
+
+
+@admin_bp.route("/new", methods=["GET", "POST"])
+@require(Permission.MANAGE_USERS)
+def create():
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            created = services.create_user(form.email.data, form.name.data, form.role.data,
+                                           actor=current_user)
+        except DomainError as error:
+            getattr(form, error.field or "email").errors.append(error.message)
+        else:
+            db.session.commit()
+            return render_template("auth/one_time_password.html", user=created.user,
+                                   password=created.password, created=True)
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/account_form.html", form=form, user=None), status
+
+
+@admin_bp.route("/<int:user_id>", methods=["GET", "POST"])
+@require(Permission.MANAGE_USERS)
+def edit(user_id: int):
+    user = _user_or_404(user_id)
+    form = UserForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            services.update_user(user, actor=current_user, name=form.name.data,
+                                 email=form.email.data, role=form.role.data)
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "email").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The account of %(name)s has been saved.", name=user.name), "success")
+            return redirect(url_for("accounts.index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/account_form.html", form=form, user=user,
+                           confirm=ConfirmForm()), status
+
+
+@admin_bp.route("/<int:user_id>/reset-password", methods=["POST"])
+@require(Permission.MANAGE_USERS)
+def reset_password(user_id: int):
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    password = services.reset_password(user, actor=current_user)
+    db.session.commit()
+    return render_template("auth/one_time_password.html", user=user, password=password,
+                           created=False)
+
+
+@admin_bp.route("/<int:user_id>/active", methods=["POST"])
+@require(Permission.MANAGE_USERS)
+def set_active(user_id: int):
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    active = request.form.get("active") == "1"
+    try:
+        services.set_active(user, active, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("accounts.edit", user_id=user.id))
+    db.session.commit()
+    flash(_("%(name)s can sign in again.", name=user.name) if active
+          else _("%(name)s has been deactivated.", name=user.name), "success")
+    return redirect(url_for("accounts.index"))

@@ -1,0 +1,181 @@
+"""The ``koers`` command: Flask's commands (run, shell, routes, db …) plus Koers' own."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from app.config import ConfigError
+
+
+def _make_app() -> Flask:
+    from app import create_app
+
+    try:
+        return create_app()
+    except ConfigError as error:
+        click.secho(f"Configuration error — {error}", fg="red", err=True)
+        sys.exit(2)
+
+
+def main() -> None:
+    FlaskGroup(create_app=_make_app, help="Koers: co-creating social-domain policy.")()
+
+
+def _user_by_email(email: str):
+    from app.auth import services
+
+    user = services.get_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no account with e-mail address {email}")
+    return user
+
+
+@click.group("users", help="Staff accounts.")
+def users() -> None:
+    pass
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["admin", "editor", "viewer"]), default="viewer",
+              show_default=True)
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from standard input instead of generating one.")
+def users_create(email: str, name: str, role: str, password_stdin: bool) -> None:
+    """Create an account; a generated password is printed once and must be changed."""
+    from app.auth import services
+    from app.database import db
+    from app.errors import DomainError
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    try:
+        created = services.create_user(email, name, role, password=password)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Created {created.user.email} ({created.user.role}).")
+    if created.password:
+        click.echo(f"One-time password (shown once, must be changed at first sign-in): "
+                   f"{created.password}")
+
+
+@users.command("list")
+def users_list() -> None:
+    from app.auth.services import list_users
+    from app.database import db
+
+    for user in db.session.scalars(list_users()):
+        state = "active" if user.active else "deactivated"
+        click.echo(f"{user.email}\t{user.name}\t{user.role}\t{state}")
+
+
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["admin", "editor", "viewer"]))
+def users_set_role(email: str, role: str) -> None:
+    from app.auth import services
+    from app.database import db
+    from app.errors import DomainError
+
+    user = _user_by_email(email)
+    try:
+        services.update_user(user, actor=None, role=role)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"{user.email} is now {role}.")
+
+
+@users.command("deactivate")
+@click.argument("email")
+def users_deactivate(email: str) -> None:
+    from app.auth import services
+    from app.database import db
+    from app.errors import DomainError
+
+    user = _user_by_email(email)
+    try:
+        services.set_active(user, False, actor=None)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"{user.email} is deactivated.")
+
+
+@users.command("reset-password")
+@click.argument("email")
+def users_reset_password(email: str) -> None:
+    """Print a new one-time password for an account (e.g. a locked-out administrator)."""
+    from app.auth import services
+    from app.database import db
+
+    user = _user_by_email(email)
+    password = services.reset_password(user, actor=None)
+    db.session.commit()
+    click.echo(f"One-time password for {user.email} (shown once): {password}")
+
+
+@click.group("demo", help="The demonstration instance.")
+def demo() -> None:
+    pass
+
+
+@demo.command("setup")
+def demo_setup() -> None:
+    """Migrate the database, load the demo data and create the demo administrator."""
+    from flask_migrate import upgrade
+
+    from app.demo import load_demo
+
+    upgrade()
+    municipality = current_app.config["KOERS_MUNICIPALITY"]
+    result = load_demo(municipality)
+    click.echo(f"Demo instance of {municipality.name} is ready.")
+    if result.admin_password:
+        click.echo("Demo administrator (this password is shown only once):")
+        click.echo(f"  e-mail:   {result.admin_email}")
+        click.echo(f"  password: {result.admin_password}")
+    else:
+        click.echo(f"Demo administrator {result.admin_email} already exists; its password is "
+                   f"unchanged (new one: koers users reset-password {result.admin_email}).")
+
+
+@click.command("worker", help="Run background jobs from the Redis queue (needs REDIS_URL).")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst: bool) -> None:
+    from app.jobs.worker import work
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("set REDIS_URL: without it jobs run inside the web process")
+    work(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
+
+
+@click.command("check-db", help="Exit non-zero when the database is unreachable or behind.")
+def check_db() -> None:
+    from alembic.script import ScriptDirectory
+    from flask_migrate import Migrate
+    from sqlalchemy import text
+
+    from app.database import db
+
+    migrate: Migrate = current_app.extensions["migrate"].migrate
+    script = ScriptDirectory.from_config(migrate.get_config())
+    heads = set(script.get_heads())
+
+    with db.engine.connect() as connection:
+        current = {row[0] for row in connection.execute(text(
+            "SELECT version_num FROM alembic_version"))}
+    if current != heads:
+        raise click.ClickException(f"database at {sorted(current)}, code at {sorted(heads)}: "
+                                   "run koers db upgrade")
+    click.echo("database is up to date")
+
+
+def register_commands(app: Flask) -> None:
+    for command in (users, demo, worker, check_db):
+        app.cli.add_command(command)

@@ -1,0 +1,62 @@
+"""Language choice and Dutch formatting of dates and money.
+
+Users choose Dutch or English; both are rendered with Dutch conventions (``nl_NL`` and
+``en_NL``): 23-11-2026, € 1.250,50. The municipality's terminology catalogue is merged over the
+core catalogue (see ``BABEL_TRANSLATION_DIRECTORIES`` in :mod:`app.config`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel.numbers import format_currency
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import Babel, format_date, format_datetime, get_locale
+from flask_login import current_user
+
+LANGUAGES = {"nl": "nl_NL", "en": "en_NL"}
+LANGUAGE_COOKIE = "koers_language"
+
+
+def select_locale() -> str:
+    language = None
+    if has_request_context():
+        if current_user.is_authenticated and current_user.locale:
+            language = current_user.locale
+        elif request.cookies.get(LANGUAGE_COOKIE) in LANGUAGES:
+            language = request.cookies[LANGUAGE_COOKIE]
+    if language not in LANGUAGES:
+        language = current_app.config["KOERS_MUNICIPALITY"].locale
+    return LANGUAGES.get(language, "nl_NL")
+
+
+def current_language() -> str:
+    """The two-letter language for ``<html lang>``."""
+    return get_locale().language if get_locale() else "nl"
+
+
+def euro(amount: Decimal | int | float | None) -> str:
+    if amount is None:
+        return ""
+    return format_currency(Decimal(str(amount)), "EUR", locale="nl_NL")
+
+
+def short_date(value: date | datetime | None) -> str:
+    return format_date(value, "short") if value else ""
+
+
+def long_date(value: date | datetime | None) -> str:
+    return format_date(value, "long") if value else ""
+
+
+def moment(value: datetime | None) -> str:
+    """A moment in the municipality's time zone, e.g. 23-11-2026 14:05."""
+    return format_datetime(value, "short") if value else ""
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.filters.update(euro=euro, short_date=short_date, long_date=long_date,
+                                 moment=moment)
+    app.jinja_env.globals.update(current_language=current_language)

@@ -1,0 +1,1 @@
+"""Background jobs: one interface with progress, run by RQ on Redis or in-process."""

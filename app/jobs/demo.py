@@ -1,0 +1,23 @@
+"""A demonstration job: takes stock of the database table by table, reporting progress."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.database import db
+from app.jobs.services import JobContext, job
+
+
+@job("core.inventory")
+def inventory(context: JobContext, delay: float = 0.5) -> dict[str, Any]:
+    tables = sorted(db.metadata.tables)
+    counts: dict[str, int] = {}
+    for index, name in enumerate(tables, start=1):
+        table = db.metadata.tables[name]
+        counts[name] = db.session.scalar(select(func.count()).select_from(table)) or 0
+        context.progress(round(index * 100 / len(tables)), name)
+        time.sleep(max(0.0, min(delay, 5.0)))
+    return {"tables": counts}

@@ -1,0 +1,1 @@
+"""The dashboard, the health check, branding assets and the error pages."""

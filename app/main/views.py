@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, send_file
+from flask_login import current_user
+from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.audit.models import AuditEvent
+from app.auth.forms import ConfirmForm
+from app.database import db
+from app.permissions import Permission, has_permission, public, require
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@require(Permission.VIEW)
+def dashboard() -> str:
+    recent = []
+    if has_permission(current_user, Permission.VIEW_AUDIT):
+        recent = db.session.scalars(
+            select(AuditEvent).order_by(AuditEvent.id.desc()).limit(8)
+            .options(db.joinedload(AuditEvent.actor))).all()
+    return render_template("main/dashboard.html", recent=recent, confirm=ConfirmForm())
+
+
+@bp.route("/healthz")
+@public
+def healthz() -> tuple[Response, int]:
+    """Liveness and readiness for load balancers and container health checks."""
+    municipality = current_app.config["KOERS_MUNICIPALITY"]
+    body: dict[str, object] = {
+        "status": "ok",
+        "municipality": municipality.slug,
+        "database": "ok",
+        "schema_revision": None,
+        "plugins": list(municipality.plugins),
+    }
+    status = 200
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        current_app.logger.warning("health check: database unreachable: %s",
+                                   error.__class__.__name__)
+        body.update(status="unavailable", database="unreachable")
+        return _no_store(jsonify(body)), 503
+    try:
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+            body["schema_revision"] = sorted(row[0] for row in rows) or None
+    except SQLAlchemyError:
+        pass
+    if body["schema_revision"] is None:
+        body.update(status="unavailable", database="not migrated")
+        status = 503
+    return _no_store(jsonify(body)), status
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/branding/theme.css")
+@public
+def theme_css() -> Response:
+    """The municipality's colours as CSS custom properties (no inline styles: CSP)."""
+    municipality = current_app.config["KOERS_MUNICIPALITY"]
+    css = (":root {\n"
+           f"  --koers-primary: {municipality.primary_colour};\n"
+           f"  --koers-accent: {municipality.accent_colour};\n"
+           "}\n")
+    response = current_app.response_class(css, mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.route("/branding/logo")
+@public
+def logo() -> Response:
+    municipality = current_app.config["KOERS_MUNICIPALITY"]
+    if municipality.logo is None:
+        from flask import abort
+
+        abort(404)
+    return send_file(municipality.logo, max_age=300)

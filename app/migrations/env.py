@@ -1,0 +1,72 @@
+"""Alembic environment for the core and every installed plugin's branch.
+
+SQLite cannot alter most of a table in place, so Alembic rebuilds it (batch mode): copy, drop,
+rename. With foreign keys on, dropping a parent would cascade to (or be refused by) its child
+rows, so on SQLite migrations run with foreign keys off and ``PRAGMA foreign_key_check`` must
+come back empty before the transaction commits.
+"""
+
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+config = context.config
+if config.config_file_name is not None and not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+logger = logging.getLogger("alembic.env")
+
+migrate_extension = current_app.extensions["migrate"]
+target_db = migrate_extension.db
+
+
+class ForeignKeyViolation(RuntimeError):
+    pass
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=str(target_db.engine.url), target_metadata=target_db.metadata,
+                      literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    def process_revision_directives(context, revision, directives):
+        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+            logger.info("No changes in schema detected.")
+
+    configure_args = dict(migrate_extension.configure_args)
+    configure_args.setdefault("process_revision_directives", process_revision_directives)
+    configure_args.setdefault("compare_type", True)
+
+    with target_db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Outside any transaction, where SQLite honours this pragma.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        configure_args["render_as_batch"] = sqlite
+        try:
+            context.configure(connection=connection, target_metadata=target_db.metadata,
+                              **configure_args)
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    violations = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if violations:
+                        raise ForeignKeyViolation(
+                            f"migration left rows with broken references: {violations[:10]}")
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

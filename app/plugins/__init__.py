@@ -1,0 +1,1 @@
+"""Plugin runtime: discovery of municipality plugins through the ``koers.plugins`` entry points."""
