@@ -36,7 +36,7 @@ test-postgres: install
 
 ## Extract strings, update the nl and en catalogues and compile them.
 translations: $(STAMP)
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext \
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 \
 		-o translations/messages.pot app
 	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
 	$(MAKE) translations-compile

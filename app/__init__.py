@@ -122,8 +122,9 @@ def _register_request_hooks(app: Flask) -> None:
         return None
 
     from app.labels import TEMPLATE_HELPERS
+    from app.terms import term
 
-    app.jinja_env.globals.update(TEMPLATE_HELPERS)
+    app.jinja_env.globals.update(TEMPLATE_HELPERS, term=term)
 
     @app.context_processor
     def template_helpers() -> dict[str, Any]:

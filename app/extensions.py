@@ -4,6 +4,10 @@ Babel is deliberately not here: Flask-Babel caches catalogues on its instance, a
 (municipality) layers its own terminology, so every app gets its own Babel instance.
 """
 
+import os
+
+from alembic.config import Config
+from flask import current_app
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
@@ -11,6 +15,16 @@ from flask_wtf.csrf import CSRFProtect
 from app.database import db
 
 migrate = Migrate()
+
+
+@migrate.configure
+def _version_locations(config: Config) -> Config:
+    """The core's versions plus any extra locations (plugins' branches, test fixtures)."""
+    extra = current_app.config.get("KOERS_MIGRATION_LOCATIONS") or []
+    if extra:
+        core = os.path.join(config.get_main_option("script_location"), "versions")
+        config.set_main_option("version_locations", os.pathsep.join([core, *map(str, extra)]))
+    return config
 login_manager = LoginManager()
 csrf = CSRFProtect()
 

@@ -8,6 +8,7 @@ emptied after each test).
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import shutil
@@ -28,6 +29,23 @@ from app.database import db
 POSTGRES_URL = os.environ.get("KOERS_TEST_DATABASE_URL", "")
 TEST_PASSWORD = "correct horse battery staple"
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile any catalogue whose .po is newer than its .mo, so the suite never runs on
+    stale translations (``make translations-compile`` does the same)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[1]
+    for po_path in [*root.glob("translations/*/LC_MESSAGES/*.po"),
+                    *root.glob("municipalities/*/translations/*/LC_MESSAGES/*.po")]:
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as handle:
+                catalogue = read_po(handle)
+            with mo_path.open("wb") as handle:
+                write_mo(handle, catalogue)
 
 
 def make_environ(instance_dir: Path, database_url: str, **extra: str) -> dict[str, str]:
@@ -71,6 +89,16 @@ def postgres_database(base_url: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing() -> None:
+    """Argon2 with production cost takes ~0.4 s a hash here; tests create many accounts."""
+    from argon2 import PasswordHasher
+
+    from app.auth import passwords
+
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 @pytest.fixture(scope="session")
@@ -130,7 +158,15 @@ def app(database_url: str, tmp_path: Path, app_overrides: dict[str, Any]) -> Ite
 
 
 class KoersClient(FlaskClient):
-    """A test client that can send forms with a valid CSRF token, as a browser does."""
+    """A test client that can send forms with a valid CSRF token, as a browser does.
+
+    Each request runs in an empty ``contextvars`` context, so it gets its own app context
+    (``g``, database session) even while the test holds one open — as in production, where
+    every request is separate.
+    """
+
+    def open(self, *args: Any, **kwargs: Any):
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
     def csrf_token(self) -> str:
         for path in ("/profile", "/login"):

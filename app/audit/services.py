@@ -7,7 +7,8 @@ input only the field name is kept, so erasing a person later leaves nothing behi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -48,24 +49,23 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any],
     return changes
 
 
-def pending_changes(instance: Any, personal_fields: Iterable[str] = (),
-                    secret_fields: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
-    """Changes made to a loaded model instance and not yet flushed, in :func:`diff` form.
-
-    Secret fields (password hashes) are left out altogether.
-    """
-    state = inspect(instance)
-    old: dict[str, Any] = {}
-    new: dict[str, Any] = {}
+def column_values(instance: Any, secret_fields: Iterable[str] = ()) -> dict[str, Any]:
+    """The current values of a model instance's columns, secret fields (hashes) left out."""
     secret = set(secret_fields)
-    for attribute in state.mapper.column_attrs:
-        if attribute.key in secret:
-            continue
-        history = state.attrs[attribute.key].history
-        if history.has_changes():
-            old[attribute.key] = history.deleted[0] if history.deleted else None
-            new[attribute.key] = history.added[0] if history.added else None
-    return diff(old, new, personal_fields)
+    return {attribute.key: getattr(instance, attribute.key)
+            for attribute in inspect(instance).mapper.column_attrs
+            if attribute.key not in secret}
+
+
+@contextmanager
+def recorded_changes(instance: Any, personal_fields: Iterable[str] = (),
+                     secret_fields: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
+    """``with recorded_changes(obj) as changes: …edit obj…`` fills ``changes`` in
+    :func:`diff` form. Snapshots, not ORM history, so autoflush in between cannot hide a change."""
+    before = column_values(instance, secret_fields)
+    changes: dict[str, Any] = {}
+    yield changes
+    changes.update(diff(before, column_values(instance, secret_fields), personal_fields))
 
 
 def entity_key(entity: Any) -> tuple[str, str]:

@@ -3,19 +3,23 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from app.auth.passwords import MIN_LENGTH
 
 
-def role_choices() -> list[tuple[str, str]]:
-    return [("viewer", str(_l("Viewer — reads everything"))),
-            ("editor", str(_l("Editor — also changes plans, stakeholders and input"))),
-            ("admin", str(_l("Administrator — also manages accounts and the instance")))]
+def role_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice("viewer", str(_l("Viewer — reads everything"))),
+        SelectChoice("editor", str(_l("Editor — also changes plans, stakeholders and input"))),
+        SelectChoice("admin", str(_l("Administrator — also manages accounts and the instance"))),
+    ]
 
 
-def language_choices() -> list[tuple[str, str]]:
-    return [("nl", "Nederlands"), ("en", "English")]
+def language_choices() -> list[SelectChoice]:
+    return [SelectChoice("nl", "Nederlands", render_kw={"lang": "nl"}),
+            SelectChoice("en", "English", render_kw={"lang": "en"})]
 
 
 class LoginForm(FlaskForm):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.audit.services import audit, pending_changes
+from app.audit.services import audit, recorded_changes
 from app.auth.models import User, new_session_token
 from app.auth.passwords import (
     MIN_LENGTH,
@@ -139,25 +139,26 @@ def _ensure_an_admin_remains(user: User, *, new_role: Role | None = None,
 def update_user(user: User, *, actor: User | None, name: str | None = None,
                 email: str | None = None, role: Role | str | None = None,
                 locale: str | None = None, clear_locale: bool = False) -> None:
-    if role is not None:
-        _ensure_an_admin_remains(user, new_role=Role(role))
-        user.role = Role(role).value
-    if name is not None:
-        if not name.strip():
-            raise DomainError(str(_l("Enter a name.")), field="name")
-        user.name = name.strip()
-    if email is not None:
-        email = normalise_email(email)
-        other = get_by_email(email)
-        if other is not None and other.id != user.id:
-            raise DomainError(str(_l("An account with this e-mail address already exists.")),
-                              field="email")
-        user.email = email
-    if locale is not None or clear_locale:
-        if locale is not None and locale not in SUPPORTED_LANGUAGES:
-            raise DomainError(str(_l("Choose a supported language.")), field="locale")
-        user.locale = locale
-    changes = pending_changes(user, User.personal_fields, secret_fields={"password_hash"})
+    with recorded_changes(user, User.personal_fields, {"password_hash", "session_token"}) \
+            as changes:
+        if role is not None:
+            _ensure_an_admin_remains(user, new_role=Role(role))
+            user.role = Role(role).value
+        if name is not None:
+            if not name.strip():
+                raise DomainError(str(_l("Enter a name.")), field="name")
+            user.name = name.strip()
+        if email is not None:
+            email = normalise_email(email)
+            other = get_by_email(email)
+            if other is not None and other.id != user.id:
+                raise DomainError(str(_l("An account with this e-mail address already exists.")),
+                                  field="email")
+            user.email = email
+        if locale is not None or clear_locale:
+            if locale is not None and locale not in SUPPORTED_LANGUAGES:
+                raise DomainError(str(_l("Choose a supported language.")), field="locale")
+            user.locale = locale
     if changes:
         audit("update", user, actor=actor, changes=changes)
 

@@ -32,6 +32,11 @@ from app.permissions import Permission, login_required, public, require
 bp = Blueprint("auth", __name__)
 
 
+def _me() -> User:
+    """The signed-in user itself, not the proxy (SQLAlchemy and Flask-Login need the object)."""
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
 def _throttle():
     return current_app.extensions["koers_login_throttle"]
 
@@ -120,12 +125,12 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current.data, form.password.data)
+            services.change_password(_me(), form.current.data, form.password.data)
         except DomainError as error:
             getattr(form, error.field or "password").errors.append(error.message)
         else:
             db.session.commit()
-            login_user(current_user)  # keep this session; the rotated token ended the others
+            login_user(_me())  # keep this session; the rotated token ended the others
             flash(_("Your password has been changed. Other sessions have been signed out."),
                   "success")
             return redirect(url_for("auth.profile"))
@@ -137,7 +142,7 @@ def change_password():
 def change_language():
     form = LanguageForm()
     if form.validate_on_submit():
-        services.update_user(current_user, actor=current_user, locale=form.locale.data)
+        services.update_user(_me(), actor=_me(), locale=form.locale.data)
         db.session.commit()
         flash(_("Your language has been saved."), "success")
         return redirect(url_for("auth.profile"))
@@ -171,7 +176,7 @@ def create():
     if form.validate_on_submit():
         try:
             created = services.create_user(form.email.data, form.name.data, form.role.data,
-                                           actor=current_user)
+                                           actor=_me())
         except DomainError as error:
             getattr(form, error.field or "email").errors.append(error.message)
         else:
@@ -189,7 +194,7 @@ def edit(user_id: int):
     form = UserForm(obj=user)
     if form.validate_on_submit():
         try:
-            services.update_user(user, actor=current_user, name=form.name.data,
+            services.update_user(user, actor=_me(), name=form.name.data,
                                  email=form.email.data, role=form.role.data)
         except DomainError as error:
             db.session.rollback()
@@ -209,7 +214,7 @@ def reset_password(user_id: int):
     user = _user_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    password = services.reset_password(user, actor=current_user)
+    password = services.reset_password(user, actor=_me())
     db.session.commit()
     return render_template("auth/one_time_password.html", user=user, password=password,
                            created=False)
@@ -223,7 +228,7 @@ def set_active(user_id: int):
         abort(400)
     active = request.form.get("active") == "1"
     try:
-        services.set_active(user, active, actor=current_user)
+        services.set_active(user, active, actor=_me())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from app.database import db
+from app.extensions import login_manager
 
 
 def _page(status: int, title: str, explanation: str):
@@ -16,6 +18,15 @@ def _page(status: int, title: str, explanation: str):
         return {"status": status, "error": title}, status
     return render_template("errors/error.html", status=status, title=title,
                            explanation=explanation), status
+
+
+def _forget_user_if_unloadable() -> None:
+    """When the error came from loading the user (e.g. the database is down), render the
+    error page as for an anonymous visitor instead of failing again."""
+    try:
+        _ = current_user.is_authenticated
+    except Exception:  # any failure here must not hide the error page
+        g._login_user = login_manager.anonymous_user()
 
 
 def init_app(app: Flask) -> None:
@@ -55,6 +66,7 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
         except SQLAlchemyError:  # pragma: no cover - the database may be gone entirely
             app.logger.warning("rollback after error failed")
+        _forget_user_if_unloadable()
         status = 500
         if isinstance(error, HTTPException) and error.code and error.code > 500:
             status = error.code

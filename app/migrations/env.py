@@ -44,26 +44,37 @@ def run_migrations_online() -> None:
 
     with target_db.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
-        if sqlite:
-            # Outside any transaction, where SQLite honours this pragma.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
         configure_args["render_as_batch"] = sqlite
-        try:
+        if not sqlite:
             context.configure(connection=connection, target_metadata=target_db.metadata,
                               **configure_args)
             with context.begin_transaction():
                 context.run_migrations()
-                if sqlite:
-                    violations = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
-                    if violations:
-                        raise ForeignKeyViolation(
-                            f"migration left rows with broken references: {violations[:10]}")
+            return
+        # SQLite: foreign keys off (only possible outside a transaction), then one real
+        # transaction around all DDL and DML. pysqlite would otherwise start transactions only
+        # before DML, leaving a failed migration half applied.
+        driver = connection.connection.driver_connection
+        isolation_level = driver.isolation_level
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+        driver.isolation_level = None
+        try:
+            driver.execute("BEGIN")
+            context.configure(connection=connection, target_metadata=target_db.metadata,
+                              transactional_ddl=True, **configure_args)
+            with context.begin_transaction():
+                context.run_migrations()
+                violations = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if violations:
+                    raise ForeignKeyViolation(
+                        f"migration left rows with broken references: {violations[:10]}")
         finally:
-            if sqlite:
-                connection.rollback()
-                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-                connection.commit()
+            if driver.in_transaction:
+                driver.execute("ROLLBACK")
+            driver.isolation_level = isolation_level
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():
