@@ -38,7 +38,7 @@ test-postgres: install
 translations: $(STAMP)
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 \
 		-o translations/messages.pot app
-	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
 	$(MAKE) translations-compile
 
 translations-compile: $(STAMP)
