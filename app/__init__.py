@@ -30,6 +30,13 @@ def create_app(overrides: Mapping[str, Any] | None = None,
                 instance_relative_config=False)
     app.config.update(config)
     _configure_logging(app)
+    if app.config["KOERS_PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind N trusted proxies: take the client address and scheme from their headers,
+        # so login throttling counts real clients instead of the load balancer.
+        count = app.config["KOERS_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     from app.plugins.manager import check_enabled
 
@@ -82,7 +89,8 @@ def _init_extensions(app: Flask) -> None:
 
     app.extensions["koers_login_throttle"] = LoginThrottle(
         app.config["KOERS_LOGIN_MAX_FAILURES"], app.config["KOERS_LOGIN_WINDOW_MINUTES"],
-        app.config["REDIS_URL"] or "memory://")
+        app.config["REDIS_URL"] or "memory://",
+        f"koers-{app.config['KOERS_MUNICIPALITY'].slug}")
     app.extensions["koers_jobs"] = make_runner(app)
     app.config["KOERS_STORAGE_DIR"].mkdir(parents=True, exist_ok=True)
 

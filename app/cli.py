@@ -160,6 +160,7 @@ def check_db() -> None:
     from alembic.script import ScriptDirectory
     from flask_migrate import Migrate
     from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
 
     from app.database import db
 
@@ -167,9 +168,13 @@ def check_db() -> None:
     script = ScriptDirectory.from_config(migrate.get_config())
     heads = set(script.get_heads())
 
-    with db.engine.connect() as connection:
-        current = {row[0] for row in connection.execute(text(
-            "SELECT version_num FROM alembic_version"))}
+    try:
+        with db.engine.connect() as connection:
+            current = {row[0] for row in connection.execute(text(
+                "SELECT version_num FROM alembic_version"))}
+    except SQLAlchemyError as error:
+        raise click.ClickException(f"database unreachable or never migrated "
+                                   f"({error.__class__.__name__}): run koers db upgrade") from error
     if current != heads:
         raise click.ClickException(f"database at {sorted(current)}, code at {sorted(heads)}: "
                                    "run koers db upgrade")

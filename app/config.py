@@ -166,6 +166,7 @@ def load_municipality(folder: Path) -> Municipality:
 
 
 # Settings that may come from the instance file (lower case) or the environment (upper case).
+# (variable, type); whole numbers must be 1 or more unless listed in _MAY_BE_ZERO.
 _INSTANCE_KEYS: dict[str, tuple[str, type]] = {
     "secret_key": ("SECRET_KEY", str),
     "database_url": ("DATABASE_URL", str),
@@ -179,12 +180,14 @@ _INSTANCE_KEYS: dict[str, tuple[str, type]] = {
     "login_max_failures": ("KOERS_LOGIN_MAX_FAILURES", int),
     "login_window_minutes": ("KOERS_LOGIN_WINDOW_MINUTES", int),
     "log_level": ("KOERS_LOG_LEVEL", str),
+    "proxy_count": ("KOERS_PROXY_COUNT", int),
 }
+_MAY_BE_ZERO = {"proxy_count"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-def _coerce(source: str, key: str, raw: Any, kind: type) -> Any:
+def _coerce(source: str, key: str, raw: Any, kind: type, minimum: int = 1) -> Any:
     if kind is bool:
         if isinstance(raw, bool):
             return raw
@@ -197,8 +200,9 @@ def _coerce(source: str, key: str, raw: Any, kind: type) -> Any:
             number = int(raw)
         except (TypeError, ValueError) as error:
             raise ConfigError(source, key, f"is {raw!r}", "set it to a whole number") from error
-        if number < 1:
-            raise ConfigError(source, key, f"is {number}", "set it to a number of 1 or more")
+        if number < minimum:
+            raise ConfigError(source, key, f"is {number}",
+                              f"set it to a whole number of {minimum} or more")
         return number
     if not isinstance(raw, str):
         raise ConfigError(source, key, f"has the wrong type ({raw!r})", "write it as text")
@@ -230,10 +234,12 @@ def build_settings(environ: Mapping[str, str] | None = None,
             if key not in _INSTANCE_KEYS:
                 raise ConfigError(str(config_file), key, "is not a known setting",
                                   "remove it; known settings are " + ", ".join(_INSTANCE_KEYS))
-            settings[key] = _coerce(str(config_file), key, raw, _INSTANCE_KEYS[key][1])
+            settings[key] = _coerce(str(config_file), key, raw, _INSTANCE_KEYS[key][1],
+                                    0 if key in _MAY_BE_ZERO else 1)
     for key, (variable, kind) in _INSTANCE_KEYS.items():
         if variable in environ:
-            settings[key] = _coerce("environment", variable, environ[variable], kind)
+            settings[key] = _coerce("environment", variable, environ[variable], kind,
+                                    0 if key in _MAY_BE_ZERO else 1)
 
     folder = Path(settings["municipalities_dir"]) / settings["municipality"]
     if not folder.is_dir():
@@ -277,6 +283,7 @@ def build_settings(environ: Mapping[str, str] | None = None,
         "KOERS_LOGIN_MAX_FAILURES": settings["login_max_failures"],
         "KOERS_LOGIN_WINDOW_MINUTES": settings["login_window_minutes"],
         "KOERS_LOG_LEVEL": settings["log_level"].upper(),
+        "KOERS_PROXY_COUNT": settings.get("proxy_count", 0),
         "KOERS_JOBS_INLINE": False,
         "KOERS_MIGRATION_LOCATIONS": [],
         "BABEL_DEFAULT_LOCALE": municipality.locale,

@@ -23,6 +23,7 @@ class LoginThrottle:
     max_failures: int
     window_minutes: int
     storage_uri: str = "memory://"
+    namespace: str = "koers"  # the municipality, so instances may share a Redis server
 
     def __post_init__(self) -> None:
         self._limiter = MovingWindowRateLimiter(storage_from_string(self.storage_uri))
@@ -30,8 +31,8 @@ class LoginThrottle:
         self._client = RateLimitItemPerMinute(self.max_failures * 10, self.window_minutes)
 
     def _keys(self, email: str, client: str) -> list[tuple[RateLimitItem, str, str]]:
-        return [(self._account, "koers-login-email", email.strip().lower()),
-                (self._client, "koers-login-client", client)]
+        return [(self._account, f"{self.namespace}-login-email", email.strip().lower()),
+                (self._client, f"{self.namespace}-login-client", client)]
 
     def retry_after(self, email: str, client: str) -> int:
         """Seconds until another attempt is allowed; 0 when it is allowed now."""

@@ -10,7 +10,7 @@ from flask import Flask
 from app.jobs.services import run_job
 
 log = logging.getLogger(__name__)
-QUEUE_NAME = "koers"
+QUEUE_PREFIX = "koers"
 
 
 class InProcessRunner:
@@ -40,12 +40,13 @@ class RQRunner:
 
     name = "rq"
 
-    def __init__(self, redis_url: str) -> None:
+    def __init__(self, redis_url: str, municipality: str) -> None:
         from redis import Redis
         from rq import Queue
 
         self.connection = Redis.from_url(redis_url)
-        self.queue = Queue(QUEUE_NAME, connection=self.connection)
+        # One queue per municipality, so instances may share a Redis server.
+        self.queue = Queue(f"{QUEUE_PREFIX}-{municipality}", connection=self.connection)
 
     def submit(self, job_id: str) -> None:
         self.queue.enqueue("app.jobs.worker.execute", job_id, job_id=f"koers-{job_id}",
@@ -54,5 +55,5 @@ class RQRunner:
 
 def make_runner(app: Flask) -> InProcessRunner | RQRunner:
     if app.config.get("REDIS_URL"):
-        return RQRunner(app.config["REDIS_URL"])
+        return RQRunner(app.config["REDIS_URL"], app.config["KOERS_MUNICIPALITY"].slug)
     return InProcessRunner(app, inline=app.config.get("KOERS_JOBS_INLINE", False))

@@ -196,3 +196,21 @@ def test_sign_in_is_audited(client, make_user):
     events = db.session.scalars(select(AuditEvent).where(
         AuditEvent.entity_type == "users", AuditEvent.entity_id == str(user.id))).all()
     assert [event.action for event in events] == ["create", "login"]
+
+
+def test_behind_a_proxy_the_forwarded_client_address_is_used(tmp_path, database_url):
+    from flask import request
+
+    from tests.conftest import make_app
+
+    for count, expected in (("0", "127.0.0.1"), ("1", "192.0.2.10")):
+        app = make_app(tmp_path / count, database_url, KOERS_PROXY_COUNT=count)
+
+        @app.route("/client-address")
+        def client_address():
+            return request.remote_addr or ""
+
+        client_address._koers_permission = "public"
+        response = app.test_client().get("/client-address", headers={
+            "X-Forwarded-For": "192.0.2.10"}, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+        assert response.get_data(as_text=True) == expected
