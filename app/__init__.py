@@ -51,10 +51,34 @@ def create_app(overrides: Mapping[str, Any] | None = None,
     return app
 
 
+LOG_FORMAT = ("%(asctime)s level=%(levelname)s logger=%(name)s municipality=%(municipality)s "
+              "%(message)s")
+
+
+class _MunicipalityFilter(logging.Filter):
+    def __init__(self, slug: str) -> None:
+        super().__init__()
+        self.slug = slug
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.municipality = getattr(record, "municipality", self.slug)
+        return True
+
+
 def _configure_logging(app: Flask) -> None:
+    """One line per event on stderr, with key=value fields that log collectors can parse."""
     level = getattr(logging, app.config["KOERS_LOG_LEVEL"], logging.INFO)
-    app.logger.setLevel(level)
-    logging.getLogger("app").setLevel(level)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(_MunicipalityFilter(app.config["KOERS_MUNICIPALITY"].slug))
+    from flask.logging import default_handler
+
+    app.logger.removeHandler(default_handler)
+    for name in (app.logger.name, "app"):
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.setLevel(level)
+        logger.propagate = app.testing  # tests capture records through the root logger
 
 
 def _init_extensions(app: Flask) -> None:

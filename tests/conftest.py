@@ -157,6 +157,12 @@ def app(database_url: str, tmp_path: Path, app_overrides: dict[str, Any]) -> Ite
         db.engine.dispose()
 
 
+@pytest.fixture(name="db")
+def db_fixture(app: Flask):
+    """The Flask-SQLAlchemy handle, bound to the test's app (``db.session`` for queries)."""
+    return db
+
+
 class KoersClient(FlaskClient):
     """A test client that can send forms with a valid CSRF token, as a browser does.
 
