@@ -1,6 +1,15 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, send_file
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -74,6 +83,13 @@ def theme_css() -> Response:
     response = current_app.response_class(css, mimetype="text/css")
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon() -> Response:
+    """For tools that ask for /favicon.ico without reading the page's icon link."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.route("/branding/logo")

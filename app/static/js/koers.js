@@ -21,7 +21,8 @@
           bar.value = job.progress;
           percent.textContent = job.progress + "%";
           if (job.done) { window.location.reload(); return; }
-          if (job.message) { state.setAttribute("data-message", job.message); }
+          var text = state.getAttribute("data-running-label") || "";
+          state.textContent = text + " — " + job.progress + "%" + (job.message ? " (" + job.message + ")" : "");
           window.setTimeout(poll, 1000);
         })
         .catch(function () { window.setTimeout(poll, 3000); });
