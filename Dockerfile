@@ -33,10 +33,7 @@ RUN pip install --no-cache-dir --no-deps -e . \
 COPY translations/ translations/
 COPY municipalities/ municipalities/
 # Compiled catalogues are part of the image: the core's and every municipality's own.
-RUN pybabel compile -d translations --statistics \
-    && for dir in municipalities/*/translations; do \
-         if ls "$dir"/*/LC_MESSAGES/*.po >/dev/null 2>&1; then pybabel compile -d "$dir"; fi; \
-       done
+RUN python -m app.catalogues --force
 
 COPY docker/ docker/
 RUN chmod 0755 docker/entrypoint.sh \

@@ -42,10 +42,7 @@ translations: $(STAMP)
 	$(MAKE) translations-compile
 
 translations-compile: $(STAMP)
-	$(BIN)/pybabel compile -d translations --statistics
-	set -e; for dir in municipalities/*/translations; do \
-		if ls $$dir/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(BIN)/pybabel compile -d $$dir; fi; \
-	done
+	$(BIN)/python -m app.catalogues
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -38,11 +38,12 @@ def create_app(overrides: Mapping[str, Any] | None = None,
         count = app.config["KOERS_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    from app.plugins.manager import check_enabled
+    from app.plugins import loader
 
-    app.config["KOERS_ENABLED_PLUGINS"] = check_enabled(app.config["KOERS_MUNICIPALITY"])
+    manager = loader.load_plugins(app, environ)
     _init_extensions(app)
     _register_blueprints(app)
+    loader.attach_plugins(app, manager)
     _register_request_hooks(app)
 
     from app.cli import register_commands
@@ -154,9 +155,11 @@ def _register_request_hooks(app: Flask) -> None:
         return None
 
     from app.labels import TEMPLATE_HELPERS
+    from app.plugins.ui import navigation, render_slot
     from app.terms import term
 
-    app.jinja_env.globals.update(TEMPLATE_HELPERS, term=term)
+    app.jinja_env.globals.update(TEMPLATE_HELPERS, term=term, slot=render_slot,
+                                 navigation=navigation)
 
     @app.context_processor
     def template_helpers() -> dict[str, Any]:

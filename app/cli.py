@@ -21,8 +21,48 @@ def _make_app() -> Flask:
         sys.exit(2)
 
 
+class KoersGroup(FlaskGroup):
+    """Flask's command group, with ``db upgrade`` upgrading the core and enabled plugins."""
+
+    def _load_plugin_commands(self) -> None:
+        already = self._loaded_plugin_commands
+        super()._load_plugin_commands()
+        if not already:
+            self.add_command(database_group(), "db")
+
+
 def main() -> None:
-    FlaskGroup(create_app=_make_app, help="Koers: co-creating social-domain policy.")()
+    KoersGroup(create_app=_make_app, help="Koers: co-creating social-domain policy.")()
+
+
+def database_group() -> click.Group:
+    """Flask-Migrate's ``db`` commands, with ``upgrade`` defaulting to the core's head and the
+    head of every enabled plugin's branch (plain ``head`` cannot work with plugin branches)."""
+    from flask.cli import with_appcontext
+    from flask_migrate.cli import db as migrate_db
+
+    group = click.Group("db", help=migrate_db.help)
+    for name, command in migrate_db.commands.items():
+        if name != "upgrade":
+            group.add_command(command, name)
+
+    @group.command("upgrade")
+    @click.argument("revision", required=False)
+    @click.option("--sql", is_flag=True, help="Print the SQL instead of running it.")
+    @with_appcontext
+    def upgrade(revision: str | None, sql: bool) -> None:
+        """Upgrade the core and every enabled plugin (or to REVISION)."""
+        from flask_migrate import upgrade as migrate_upgrade
+
+        from app.plugins.migrations import upgrade_enabled
+
+        if revision:
+            migrate_upgrade(revision=revision, sql=sql)
+        else:
+            for target in upgrade_enabled(sql=sql):
+                click.echo(f"upgraded {target}")
+
+    return group
 
 
 def _user_by_email(email: str):
@@ -128,11 +168,10 @@ def demo() -> None:
 @demo.command("setup")
 def demo_setup() -> None:
     """Migrate the database, load the demo data and create the demo administrator."""
-    from flask_migrate import upgrade
-
     from app.demo import load_demo
+    from app.plugins.migrations import upgrade_enabled
 
-    upgrade()
+    upgrade_enabled()
     municipality = current_app.config["KOERS_MUNICIPALITY"]
     result = load_demo(municipality)
     click.echo(f"Demo instance of {municipality.name} is ready.")
@@ -181,6 +220,45 @@ def check_db() -> None:
     click.echo("database is up to date")
 
 
+@click.group("plugins", help="Municipality plugins.")
+def plugins() -> None:
+    pass
+
+
+@plugins.command("list")
+def plugins_list() -> None:
+    """Installed plugins: name, version, enabled here, hooks implemented."""
+    manager = current_app.extensions["koers_plugins"]
+    if not manager.installed:
+        click.echo("No plugins installed.")
+    for name, (module, distribution, version) in sorted(manager.installed.items()):
+        enabled = name in manager.plugins
+        hooks = ", ".join(manager.implemented_hooks(name)) if enabled else "-"
+        position = manager.enabled.index(name) + 1 if enabled else None
+        state = f"enabled (#{position})" if position else "installed, not enabled"
+        click.echo(f"{name}\t{version}\t{distribution or module}\t{state}\t{hooks}")
+
+
+@plugins.command("new")
+@click.argument("name")
+@click.option("--path", type=click.Path(file_okay=False), default="plugins",
+              show_default=True, help="Folder in which the distribution folder is created.")
+def plugins_new(name: str, path: str) -> None:
+    """Scaffold a plugin distribution koers-NAME that works after pip install -e."""
+    from pathlib import Path
+
+    from app.plugins.scaffold import ScaffoldError, scaffold
+
+    try:
+        target = scaffold(name, Path(path))
+    except ScaffoldError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {target}. Next steps:")
+    click.echo(f"  pip install -e {target}")
+    click.echo(f'  add "{name}" to [plugins] enabled in municipalities/<slug>/municipality.toml')
+    click.echo("  koers db upgrade")
+
+
 def register_commands(app: Flask) -> None:
-    for command in (users, demo, worker, check_db):
+    for command in (users, demo, worker, check_db, plugins):
         app.cli.add_command(command)

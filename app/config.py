@@ -181,6 +181,8 @@ _INSTANCE_KEYS: dict[str, tuple[str, type]] = {
     "login_window_minutes": ("KOERS_LOGIN_WINDOW_MINUTES", int),
     "log_level": ("KOERS_LOG_LEVEL", str),
     "proxy_count": ("KOERS_PROXY_COUNT", int),
+    "extra_plugins": ("KOERS_EXTRA_PLUGINS", str),
+    "trace_hooks": ("KOERS_TRACE_HOOKS", bool),
 }
 _MAY_BE_ZERO = {"proxy_count"}
 _TRUE = {"1", "true", "yes", "on"}
@@ -284,6 +286,8 @@ def build_settings(environ: Mapping[str, str] | None = None,
         "KOERS_LOGIN_WINDOW_MINUTES": settings["login_window_minutes"],
         "KOERS_LOG_LEVEL": settings["log_level"].upper(),
         "KOERS_PROXY_COUNT": settings.get("proxy_count", 0),
+        "KOERS_EXTRA_PLUGINS": _extra_plugins(settings.get("extra_plugins", "")),
+        "KOERS_TRACE_HOOKS": settings.get("trace_hooks", False),
         "KOERS_JOBS_INLINE": False,
         "KOERS_MIGRATION_LOCATIONS": [],
         "BABEL_DEFAULT_LOCALE": municipality.locale,
@@ -304,6 +308,19 @@ def build_settings(environ: Mapping[str, str] | None = None,
         raise ConfigError(str(folder), "municipality.locale", "is unknown", "use nl") from error
     config.update(overrides or {})
     return config
+
+
+def _extra_plugins(text: str) -> dict[str, str]:
+    """``name=module.path,other=pkg`` -> {name: module path}: plugins loaded without being
+    installed, for plugin development."""
+    plugins: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, sep, module = part.partition("=")
+        if not sep or not name.strip() or not module.strip():
+            raise ConfigError("environment", "KOERS_EXTRA_PLUGINS", f"has {part!r}",
+                              "write it as name=module.path, separated by commas")
+        plugins[name.strip()] = module.strip()
+    return plugins
 
 
 def _demo_secret(instance_dir: Path) -> str:

@@ -45,5 +45,9 @@ def load_demo(municipality: Municipality) -> DemoResult:
         if accounts.get_by_email(staff_email) is None:
             accounts.create_user(staff_email, name, role)
             created += 1
+    from flask import current_app
+
+    # Plugins add their municipality's demo data in the same transaction, in enabled order.
+    current_app.extensions["koers_plugins"].call_each("demo_data", municipality=municipality)
     db.session.commit()
     return DemoResult(email, admin_password, created)

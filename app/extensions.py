@@ -19,11 +19,16 @@ migrate = Migrate()
 
 @migrate.configure
 def _version_locations(config: Config) -> Config:
-    """The core's versions plus any extra locations (plugins' branches, test fixtures)."""
-    extra = current_app.config.get("KOERS_MIGRATION_LOCATIONS") or []
+    """The core's versions plus every installed plugin's branch and any extra locations."""
+    from app.plugins.migrations import plugin_version_folders
+
+    extra = [str(path) for path in current_app.config.get("KOERS_MIGRATION_LOCATIONS") or []]
+    manager = current_app.extensions.get("koers_plugins")
+    if manager is not None:
+        extra += [str(path) for path in plugin_version_folders(manager.installed).values()]
     if extra:
         core = os.path.join(config.get_main_option("script_location"), "versions")
-        config.set_main_option("version_locations", os.pathsep.join([core, *map(str, extra)]))
+        config.set_main_option("version_locations", os.pathsep.join([core, *extra]))
     return config
 login_manager = LoginManager()
 csrf = CSRFProtect()

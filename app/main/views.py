@@ -10,14 +10,14 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.audit.models import AuditEvent
-from app.auth.forms import ConfirmForm
 from app.database import db
-from app.permissions import Permission, has_permission, public, require
+from app.permissions import Permission, public, require
+from app.plugins.ui import dashboard_widgets
 
 bp = Blueprint("main", __name__)
 
@@ -25,12 +25,11 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @require(Permission.VIEW)
 def dashboard() -> str:
-    recent = []
-    if has_permission(current_user, Permission.VIEW_AUDIT):
-        recent = db.session.scalars(
-            select(AuditEvent).order_by(AuditEvent.id.desc()).limit(8)
-            .options(db.joinedload(AuditEvent.actor))).all()
-    return render_template("main/dashboard.html", recent=recent, confirm=ConfirmForm())
+    manager = current_app.extensions["koers_plugins"]
+    title = manager.hook.dashboard_title(user=current_user) or _(
+        "Welcome, %(name)s", name=current_user.name)
+    return render_template("main/dashboard.html", title=title,
+                           widgets=dashboard_widgets(current_user))
 
 
 @bp.route("/healthz")

@@ -1,0 +1,36 @@
+"""The core registers its own menu and dashboard through the same hooks plugins use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from app.plugins.hookspecs import hookimpl
+from app.plugins.ui import NavItem, Widget, render_partial
+
+
+@hookimpl
+def navigation_items(user: Any) -> list[NavItem]:
+    return [
+        NavItem(_l("Dashboard"), "main.dashboard", "view", priority=0),
+        NavItem(_l("Staff accounts"), "accounts.index", "manage_users", priority=900,
+                active_prefix="accounts."),
+        NavItem(_l("Audit trail"), "audit.index", "view_audit", priority=910,
+                active_prefix="audit."),
+    ]
+
+
+@hookimpl
+def dashboard_widgets(user: Any) -> list[Widget]:
+    from app.main.widgets import jobs_widget, recent_changes_widget, terminology_widget
+
+    return [
+        Widget(_l("Your account"), lambda: render_partial("main/widgets/account.html"),
+               priority=10),
+        Widget(_l("Background jobs"), jobs_widget, priority=800, permission="manage_instance"),
+        Widget(_l("Terminology"), terminology_widget, priority=810,
+               permission="manage_instance"),
+        Widget(_l("Recent changes"), recent_changes_widget, priority=900,
+               permission="view_audit"),
+    ]

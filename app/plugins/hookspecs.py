@@ -1,0 +1,105 @@
+"""The hook specifications: the contract between the core and municipality plugins.
+
+Every hook is documented in ``docs/plugins.md`` (a test fails when one is missing there or has
+no test). Implementations take any subset of the arguments, so adding an argument is safe;
+renaming or removing one goes through a deprecation first.
+
+Order: implementations run in the order the municipality enables the plugins, earliest first,
+and the core's own implementations run after every plugin's. So in a collected hook the
+earliest enabled plugin's results come first, and in a ``firstresult`` hook the earliest
+enabled plugin that returns something other than ``None`` wins — over later plugins and over
+the core.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+    from flask import Blueprint
+
+    from app.config import Municipality
+    from app.plugins.settings import Setting
+    from app.plugins.ui import NavItem, SlotContent, Widget
+
+PROJECT = "koers"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def declare_settings() -> list[Setting]:
+    """The settings this plugin reads from ``[plugins.<name>]`` in ``municipality.toml``.
+
+    Runs once while the app is created, before anything else of the plugin. Collected per
+    plugin: each plugin's values are validated against its own declarations (unknown keys and
+    wrong types stop start-up) and defaults fill in what the file leaves out. Read them with
+    ``plugin_settings("<name>")``.
+    """
+
+
+@hookspec
+def register_blueprints() -> list[Blueprint]:
+    """The plugin's Flask blueprints, made with ``PluginBlueprint``.
+
+    Runs once while the app is created. Collected per plugin; the loader checks that each
+    blueprint carries the plugin's name and its ``/p/<name>/`` URL prefix, and the permission
+    check covers their routes like the core's.
+    """
+
+
+@hookspec
+def register_cli(group: click.Group) -> None:
+    """Add commands to ``group``, which the core mounts as ``koers <name> …``.
+
+    Runs once while the app is created, once per plugin with that plugin's own group.
+    """
+
+
+@hookspec
+def navigation_items(user: Any) -> list[NavItem]:
+    """Entries for the main menu for ``user`` (the signed-in staff member).
+
+    Runs on every page that shows the menu. Collected; the core shows them sorted by
+    ``priority`` (lower first) and leaves out items whose permission the user lacks.
+    """
+
+
+@hookspec
+def dashboard_widgets(user: Any) -> list[Widget]:
+    """Cards on the dashboard for ``user``.
+
+    Runs when the dashboard is shown. Collected; sorted by ``priority`` (lower first). A
+    widget whose rendering raises is replaced by an error box naming the plugin.
+    """
+
+
+@hookspec
+def template_slot(slot: str, context: dict[str, Any]) -> list[SlotContent] | SlotContent | None:
+    """Content for the named ``slot`` of a core page (see ``SLOTS`` in ``app.plugins.ui``).
+
+    Runs each time a page renders that slot; ``context`` holds what the slot's registry entry
+    lists. Collected; contents are sorted by ``priority`` (lower first). Return ``None`` for
+    slots the plugin does not fill. An exception renders an error box naming the plugin.
+    """
+
+
+@hookspec
+def demo_data(municipality: Municipality) -> None:
+    """Load the plugin's demonstration data for ``municipality``.
+
+    Runs in ``koers demo setup`` after the core's demo data, inside the same transaction, in
+    enabled order. Must be idempotent: running the setup again adds nothing twice.
+    """
+
+
+@hookspec(firstresult=True)
+def dashboard_title(user: Any) -> str | None:
+    """The heading of the dashboard, e.g. a municipality's own welcome.
+
+    Runs when the dashboard is shown. ``firstresult``: the earliest enabled plugin that returns
+    a text wins; the core's welcome is used when none does.
+    """

@@ -1,0 +1,80 @@
+"""A test plugin that exercises every hook of the plugin contract, as an outside developer
+would write it: it imports nothing from Koers but ``app.plugin_api``."""
+
+from __future__ import annotations
+
+import click
+
+from app.plugin_api import (
+    NavItem,
+    Setting,
+    SlotContent,
+    Widget,
+    hookimpl,
+    render_template,
+)
+
+from .translations import _, _l
+from .views import blueprint
+
+koers_api = ">=1.0,<2"
+
+
+@hookimpl
+def declare_settings():
+    return [
+        Setting("greeting", "Hallo", "the greeting on the plugin's page"),
+        Setting("max_notes", 10, "how many notes the page lists", type=int),
+        Setting("api_token", "", "a secret token", env="KOERS_TESTPLUGIN_API_TOKEN"),
+    ]
+
+
+@hookimpl
+def register_blueprints():
+    return [blueprint]
+
+
+@hookimpl
+def register_cli(group):
+    @group.command("count")
+    def count():
+        """Print how many notes there are."""
+        from app.plugin_api import db
+
+        from .models import Note
+
+        click.echo(f"notes: {db.session.query(Note).count()}")
+
+
+@hookimpl
+def navigation_items(user):
+    return [NavItem(_l("Test notes"), "testplugin.index", "view", priority=50)]
+
+
+@hookimpl
+def dashboard_widgets(user):
+    return [Widget(_l("Test widget"), lambda: render_template(
+        "testplugin/widget.html", user=user), priority=20)]
+
+
+@hookimpl
+def template_slot(slot, context):
+    if slot == "dashboard.top":
+        return SlotContent(lambda: render_template("testplugin/slot.html", **context),
+                           priority=5)
+    return None
+
+
+@hookimpl
+def dashboard_title(user):
+    return _("Test dashboard of %(name)s", name=user.name)
+
+
+@hookimpl
+def demo_data(municipality):
+    from app.plugin_api import db
+
+    from .models import Note
+
+    if not db.session.query(Note).filter_by(text="Demo note").first():
+        db.session.add(Note(text="Demo note"))
