@@ -137,14 +137,21 @@ def _register_request_hooks(app: Flask) -> None:
     from flask import abort
 
     from app.auth.forms import ConfirmForm
-    from app.permissions import Permission, declared_permission, has_permission
+    from app.permissions import (
+        Permission,
+        declared_permission,
+        has_permission,
+        is_static_endpoint,
+    )
 
     @app.before_request
     def enforce_declared_permission() -> Any:
         # Fail closed: a route that forgot to declare who may call it is refused.
-        if request.endpoint is None or request.endpoint == "static":
+        if request.endpoint is None:
             return None
         view = app.view_functions.get(request.endpoint)
+        if is_static_endpoint(request.endpoint, view):
+            return None
         if view is None or declared_permission(view) is None:
             app.logger.error("route %s declares no permission; refused", request.endpoint)
             abort(403)

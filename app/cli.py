@@ -21,18 +21,8 @@ def _make_app() -> Flask:
         sys.exit(2)
 
 
-class KoersGroup(FlaskGroup):
-    """Flask's command group, with ``db upgrade`` upgrading the core and enabled plugins."""
-
-    def _load_plugin_commands(self) -> None:
-        already = self._loaded_plugin_commands
-        super()._load_plugin_commands()
-        if not already:
-            self.add_command(database_group(), "db")
-
-
 def main() -> None:
-    KoersGroup(create_app=_make_app, help="Koers: co-creating social-domain policy.")()
+    FlaskGroup(create_app=_make_app, help="Koers: co-creating social-domain policy.")()
 
 
 def database_group() -> click.Group:
@@ -260,5 +250,6 @@ def plugins_new(name: str, path: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (users, demo, worker, check_db, plugins):
+    # Replaces the `db` group Flask-Migrate added, keeping all its other commands.
+    for command in (database_group(), users, demo, worker, check_db, plugins):
         app.cli.add_command(command)

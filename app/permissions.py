@@ -120,3 +120,9 @@ def require(permission: Permission) -> Callable[[F], F]:
 
 def declared_permission(view: Callable[..., Any]) -> str | None:
     return getattr(view, PERMISSION_ATTRIBUTE, None)
+
+
+def is_static_endpoint(endpoint: str, view: Callable[..., Any] | None) -> bool:
+    """The app's and blueprints' static-file views: public assets, no declaration needed."""
+    return endpoint == "static" or (endpoint.endswith(".static")
+                                    and getattr(view, "__name__", "") == "send_static_file")

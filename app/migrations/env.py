@@ -38,7 +38,12 @@ def run_migrations_online() -> None:
             directives[:] = []
             logger.info("No changes in schema detected.")
 
+    from app.plugins.migrations import include_object
+
     configure_args = dict(migrate_extension.configure_args)
+    # `koers db migrate -x plugin=<name>` autogenerates for that plugin's tables only.
+    only_plugin = context.get_x_argument(as_dictionary=True).get("plugin")
+    configure_args.setdefault("include_object", include_object(only_plugin))
     configure_args.setdefault("process_revision_directives", process_revision_directives)
     configure_args.setdefault("compare_type", True)
 

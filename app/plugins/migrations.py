@@ -9,7 +9,9 @@ plugin's name as branch label and ``depends_on`` a core revision.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 
@@ -44,3 +46,47 @@ def upgrade_enabled(sql: bool = False) -> list[str]:
     for target in targets:
         upgrade(revision=target, sql=sql)
     return targets
+
+
+def table_owners() -> dict[str, str]:
+    """table name -> the module that defines its model."""
+    from app.database import db
+
+    return {mapper.local_table.name: mapper.class_.__module__
+            for mapper in db.Model.registry.mappers if mapper.local_table is not None}
+
+
+def schema_tables() -> set[str]:
+    """The tables this app's schema should have: the core's and its enabled plugins'.
+
+    Models of other plugins may be imported in the same process (tests, tools); their tables
+    are not this app's business, so comparisons and autogenerate leave them out.
+    """
+    manager = current_app.extensions["koers_plugins"]
+    packages = ["app", *(plugin.module.__name__ for plugin in manager.plugins.values())]
+    return {table for table, module in table_owners().items()
+            if any(module == package or module.startswith(package + ".") for package in packages)}
+
+
+def include_object(only_plugin: str | None = None) -> Callable[..., bool]:
+    """An Alembic ``include_object`` filter for autogenerate and schema comparisons: this
+    app's tables (or one plugin's only, with ``only_plugin``). Tables of plugins that are
+    installed but not enabled here are left alone — disabling a plugin keeps its data."""
+    manager = current_app.extensions["koers_plugins"]
+    wanted = schema_tables()
+    foreign = set(table_owners()) - wanted
+    plugin_prefixes = tuple(f"{name}_" for name in manager.installed)
+
+    def include(obj: Any, name: str | None, type_: str, reflected: bool,
+                compare_to: Any) -> bool:
+        table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", "")
+        table = table or ""
+        if only_plugin is not None:
+            return table.startswith(f"{only_plugin}_")
+        if table in wanted:
+            return True
+        if table in foreign or table.startswith(plugin_prefixes):
+            return False
+        return reflected  # a core table whose model is gone: autogenerate should see it
+
+    return include

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from app.permissions import AUTHENTICATED, PUBLIC, ROLE_PERMISSIONS, Role, declared_permission
+from app.permissions import (
+    AUTHENTICATED,
+    PUBLIC,
+    ROLE_PERMISSIONS,
+    Role,
+    declared_permission,
+    is_static_endpoint,
+)
 
 ROLES = [None, "viewer", "editor", "admin"]
 
 
 def routes(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
-        yield rule, app.view_functions[rule.endpoint]
+        view = app.view_functions[rule.endpoint]
+        if not is_static_endpoint(rule.endpoint, view):
+            yield rule, view
 
 
 def test_every_route_declares_its_permission(app):

@@ -1,0 +1,335 @@
+"""The plugin contract, exercised through the test plugins in tests/plugins/.
+
+Test names mention the hook they exercise (``test_hook_<name>…``): a docs test checks that
+every hook in hookspecs.py has one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from app.audit.models import AuditEvent
+from app.config import ConfigError
+from app.database import db as database
+from app.testing import KoersClient
+from tests.conftest import make_app, migrate, sign_in, write_municipality
+
+TEST_PLUGINS = {
+    "testplugin": "tests.plugins.testplugin",
+    "otherplugin": "tests.plugins.otherplugin",
+    "brokenplugin": "tests.plugins.brokenplugin",
+    "badapi": "tests.plugins.badapi",
+    "typoplugin": "tests.plugins.typoplugin",
+}
+
+
+@pytest.fixture
+def extra_plugins():
+    return TEST_PLUGINS
+
+
+@pytest.fixture
+def enabled_plugins():
+    return ["testplugin"]
+
+
+@pytest.fixture
+def plugin_config():
+    return {"testplugin": {"greeting": "Goedemorgen Koersdam", "max_notes": 2}}
+
+
+def app_with(tmp_path, database_url, plugins, settings=None, **environ):
+    folder = write_municipality(tmp_path / "municipalities" / f"m_{'_'.join(plugins) or 'x'}",
+                                plugins, settings)
+    extra = ",".join(f"{k}={v}" for k, v in TEST_PLUGINS.items())
+    return make_app(tmp_path / "instance", database_url, KOERS_EXTRA_PLUGINS=extra,
+                    KOERS_MUNICIPALITIES_DIR=str(folder.parent),
+                    KOERS_MUNICIPALITY=folder.name, **environ)
+
+
+# --- hooks ----------------------------------------------------------------------------------
+
+def test_hook_register_blueprints_page_under_its_prefix_in_the_plugins_language(client,
+                                                                              login_as):
+    login_as("viewer")
+    page = client.get("/p/testplugin/")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "<h1>Testnotities</h1>" in text  # the plugin's own nl catalogue
+    assert "Direct naar de inhoud" in text  # the core's strings still translate
+    client.set_cookie("koers_language", "en")
+    assert client.get("/p/testplugin/").status_code == 200
+
+
+def test_plugin_static_files_are_served_under_its_prefix(client):
+    response = client.get("/p/testplugin/static/mark.svg")
+    assert response.status_code == 200 and b"<svg" in response.data
+
+
+def test_hook_declare_settings_defaults_file_and_environment(app, tmp_path, database_url):
+    from app.plugin_api import plugin_settings
+
+    settings = plugin_settings("testplugin")
+    assert settings == {"greeting": "Goedemorgen Koersdam", "max_notes": 2, "api_token": ""}
+    other = app_with(tmp_path, database_url, ["testplugin"],
+                     KOERS_TESTPLUGIN_API_TOKEN="s3cret")
+    with other.app_context():
+        assert plugin_settings("testplugin") == {"greeting": "Hallo", "max_notes": 10,
+                                                 "api_token": "s3cret"}
+
+
+@pytest.mark.parametrize(("settings", "key", "fix"), [
+    ({"testplugin": {"colour": "red"}}, "plugins.testplugin.colour", "knows: api_token"),
+    ({"testplugin": {"max_notes": "many"}}, "plugins.testplugin.max_notes", "whole number"),
+    ({"testplugin": {"api_token": "x"}}, "plugins.testplugin.api_token",
+     "KOERS_TESTPLUGIN_API_TOKEN"),
+    ({"ghostplugin": {"a": 1}}, "plugins.ghostplugin", "install the plugin"),
+])
+def test_hook_declare_settings_invalid_values_stop_start_up(tmp_path, database_url, settings,
+                                                            key, fix):
+    with pytest.raises(ConfigError) as error:
+        app_with(tmp_path, database_url, ["testplugin"], settings)
+    assert error.value.key == key and fix in error.value.fix
+    assert error.value.source.endswith("municipality.toml")
+
+
+def test_hook_navigation_items_in_the_menu_with_the_core_items(client, login_as):
+    login_as("viewer")
+    page = client.get("/").get_data(as_text=True)
+    menu = page[page.index('class="main-nav"'):page.index("</nav>")]
+    labels = re.findall(r'<a href="[^"]+"[^>]*>([^<]+)</a>', menu)
+    assert labels == ["Overzicht", "Testnotities"]  # by priority; no admin items for a viewer
+
+
+def test_hook_dashboard_widgets_and_hook_template_slot_on_the_dashboard(client, login_as):
+    user = login_as("editor")
+    page = client.get("/").get_data(as_text=True)
+    assert "Notities van de testplugin" in page  # widget, rendered in the plugin's domain
+    assert f"Testplugin-slot voor {user.name}" in page  # dashboard.top slot with its context
+    assert page.index("testplugin-slot") < page.index('class="cards"')
+
+
+def test_hook_dashboard_title_first_result_wins_in_enabled_order(tmp_path, database_url,
+                                                               make_user):
+    for order, expected in ((["otherplugin", "testplugin"], "Other plugin&#39;s dashboard"),
+                            (["testplugin", "otherplugin"], "Testoverzicht van")):
+        app = app_with(tmp_path / order[0], database_url, order)
+        migrate(app)
+        client = app.test_client()
+        client.__class__ = KoersClient
+        with app.app_context():
+            email = make_user("viewer").email
+        sign_in(client, email)
+        page = client.get("/").get_data(as_text=True)
+        assert f"<h1>{expected}" in page, order
+        menu = page[page.index('class="main-nav"'):page.index("</nav>")]
+        # Collected results come in enabled order too: same priority, earlier plugin first.
+        first, second = ("Other plugin", "Testnotities") if order[0] == "otherplugin" \
+            else ("Testnotities", "Other plugin")
+        assert menu.index(first) < menu.index(second)
+
+
+def test_hook_register_cli_commands_under_the_plugins_name(app):
+    from app.plugin_api import db
+    from tests.plugins.testplugin.models import Note
+
+    db.session.add(Note(text="één"))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["testplugin", "count"])
+    assert result.exit_code == 0 and "notes: 1" in result.output
+
+
+def test_hook_demo_data_is_loaded_once_by_demo_setup(app):
+    from tests.plugins.testplugin.models import Note
+
+    runner = app.test_cli_runner()
+    for _ in range(2):
+        assert runner.invoke(args=["demo", "setup"]).exit_code == 0
+    assert database.session.query(Note).filter_by(text="Demo note").count() == 1
+
+
+def test_plugin_routes_declare_permissions_and_audit(client, login_as, app):
+    from app.permissions import declared_permission
+
+    plugin_rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("testplugin.")
+                    and r.endpoint != "testplugin.static"]
+    assert plugin_rules and all(declared_permission(app.view_functions[r.endpoint])
+                                for r in plugin_rules)
+    login_as("viewer")
+    assert client.submit("/p/testplugin/notes", {"text": "x"}).status_code == 403
+    client.submit("/logout")
+    editor = login_as("editor")
+    assert client.submit("/p/testplugin/notes", {"text": "Nieuwe notitie"}).status_code == 200
+    event = database.session.scalars(select(AuditEvent).where(
+        AuditEvent.entity_type == "testplugin_notes")).one()
+    assert event.actor_id == editor.id and event.action == "create"
+
+
+# --- migrations -----------------------------------------------------------------------------
+
+def test_plugin_migrations_are_a_branch_and_disabling_keeps_the_data(app, tmp_path,
+                                                                    database_url):
+    from tests.plugins.testplugin.models import Note
+
+    tables = sa.inspect(database.engine).get_table_names()
+    assert "testplugin_notes" in tables
+    database.session.add(Note(text="bewaren"))
+    database.session.commit()
+    database.engine.dispose()
+
+    without = app_with(tmp_path, database_url, [])
+    migrate(without)  # koers db upgrade with the plugin disabled
+    with without.app_context():
+        assert "testplugin_notes" in sa.inspect(database.engine).get_table_names()
+        count = database.session.scalar(sa.text("SELECT count(*) FROM testplugin_notes"))
+        assert count == 1
+        page = without.test_client().get("/p/testplugin/")
+        assert page.status_code == 404  # no pages, but the data is kept
+        database.engine.dispose()
+
+
+def test_models_match_migrations_with_the_plugin_enabled(app):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from app.plugins.migrations import include_object
+
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={
+            "include_object": include_object(), "compare_type": True})
+        assert compare_metadata(context, database.metadata) == []
+
+
+def test_db_upgrade_command_upgrades_core_and_enabled_plugins(tmp_path):
+    app = app_with(tmp_path, f"sqlite:///{tmp_path / 'fresh.sqlite'}", ["testplugin"])
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "upgraded core@head" in result.output and "upgraded testplugin@head" in result.output
+    with app.app_context():
+        rows = database.session.execute(sa.text("SELECT version_num FROM alembic_version"))
+        # The plugin's branch depends on the core's head, so Alembic records its head only.
+        assert sorted(r[0] for r in rows) == ["tp0001_notes"]
+        assert {"users", "testplugin_notes"} <= set(sa.inspect(database.engine).get_table_names())
+        database.engine.dispose()
+
+
+# --- failure isolation and start-up checks --------------------------------------------------
+
+def test_failing_widget_slot_and_hook_show_an_error_box_and_the_page_works(
+        tmp_path, database_url, make_user, caplog):
+    app = app_with(tmp_path, database_url, ["brokenplugin", "testplugin"])
+    migrate(app)
+    client = app.test_client()
+    client.__class__ = KoersClient
+    with app.app_context():
+        email = make_user("viewer").email
+    sign_in(client, email)
+    with caplog.at_level(logging.ERROR):
+        response = client.get("/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.count("De plugin “brokenplugin” kon zijn deel van deze pagina niet tonen") == 3
+    assert "Notities van de testplugin" in page  # the other plugin's widget still works
+    assert "Testnotities" in page  # the menu works without the failing plugin's items
+    failures = {r.getMessage() for r in caplog.records if getattr(r, "plugin", None)}
+    assert any("brokenplugin failed to render" in m for m in failures)
+    assert any("brokenplugin failed in hook template_slot" in m for m in failures)
+    assert any("brokenplugin failed in hook navigation_items" in m for m in failures)
+
+
+@pytest.mark.parametrize(("plugins", "problem", "fix"), [
+    (["nowhere"], "not installed", "pip install"),
+    (["badapi"], "needs plugin API >=2.0,<3", "made for this Koers"),
+    (["typoplugin"], "matches no hook", "fix the function's name"),
+])
+def test_unusable_plugins_stop_start_up_naming_plugin_and_fix(tmp_path, database_url, plugins,
+                                                              problem, fix):
+    with pytest.raises(ConfigError) as error:
+        app_with(tmp_path, database_url, plugins)
+    message = str(error.value)
+    assert problem in message and fix in error.value.fix
+    assert plugins[0] in message
+
+
+def test_one_name_checks(app):
+    from app.plugin_api import PluginBlueprint
+
+    manager = app.extensions["koers_plugins"]
+    with pytest.raises(ConfigError, match="registers the blueprint 'notes'"):
+        manager.check_blueprint("testplugin", PluginBlueprint("notes", "tests.plugins"))
+    with pytest.raises(ConfigError, match="/p/testplugin"):
+        manager.check_blueprint("testplugin", PluginBlueprint(
+            "testplugin", "tests.plugins", url_prefix="/notes"))
+    with pytest.raises(ConfigError, match="defines the table 'notes'"):
+        manager.check_tables({}, {"notes": "tests.plugins.testplugin.models"})
+    manager.check_tables({}, {"users": "app.auth.models"})  # the core's own tables pass
+
+
+def test_templates_and_catalogues_must_carry_the_plugin_name(tmp_path, database_url):
+    import shutil
+    import sys
+
+    package = tmp_path / "pkgs" / "namedplugin"
+    shutil.copytree(Path(__file__).parents[1] / "plugins" / "otherplugin", package)
+    (package / "templates" / "index.html").parent.mkdir(parents=True)
+    (package / "templates" / "index.html").write_text("x")
+    sys.path.insert(0, str(package.parent))
+    try:
+        folder = write_municipality(tmp_path / "m" / "named", ["namedplugin"])
+        with pytest.raises(ConfigError, match="templates outside templates/namedplugin"):
+            make_app(tmp_path / "i", database_url, KOERS_EXTRA_PLUGINS="namedplugin=namedplugin",
+                     KOERS_MUNICIPALITIES_DIR=str(folder.parent), KOERS_MUNICIPALITY="named")
+        (package / "templates" / "index.html").unlink()
+        catalogue = package / "translations" / "nl" / "LC_MESSAGES" / "messages.po"
+        catalogue.parent.mkdir(parents=True)
+        catalogue.write_text('msgid ""\nmsgstr ""\n')
+        with pytest.raises(ConfigError, match=r"name it namedplugin\.po"):
+            make_app(tmp_path / "i", database_url, KOERS_EXTRA_PLUGINS="namedplugin=namedplugin",
+                     KOERS_MUNICIPALITIES_DIR=str(folder.parent), KOERS_MUNICIPALITY="named")
+    finally:
+        sys.path.remove(str(package.parent))
+        sys.modules.pop("namedplugin", None)
+
+
+def test_plugins_list_command(app):
+    result = app.test_cli_runner().invoke(args=["plugins", "list"])
+    assert result.exit_code == 0
+    line = next(line for line in result.output.splitlines() if line.startswith("testplugin\t"))
+    assert "enabled (#1)" in line and "dashboard_widgets" in line and "register_cli" in line
+    assert re.search(r"^otherplugin\t.*installed, not enabled", result.output, re.M)
+
+
+def test_hook_tracing_logs_hook_calls(tmp_path, database_url, caplog):
+    app = app_with(tmp_path, database_url, ["testplugin"], KOERS_TRACE_HOOKS="1")
+    with caplog.at_level(logging.DEBUG, logger="app.plugins.manager"), \
+            app.test_request_context():
+        app.extensions["koers_plugins"].hook.navigation_items(user=None)
+    assert any("navigation_items" in r.getMessage() for r in caplog.records)
+
+
+def test_permission_matrix_covers_plugin_routes(app, client, login_as):
+    """The role matrix of test_permissions, with the test plugin's routes in it."""
+    from app.permissions import declared_permission
+    from tests.integration.test_permissions import ROLES, expected_status, routes, sample_url
+
+    checked = 0
+    for role in ROLES:
+        if role:
+            login_as(role)
+        for rule, view in routes(app):
+            if not rule.endpoint.startswith("testplugin."):
+                continue
+            url = sample_url(rule)
+            method = "GET" if "GET" in rule.methods else "POST"
+            response = client.open(url, method=method, data={"csrf_token": client.csrf_token()})
+            assert response.status_code in expected_status(declared_permission(view), role)
+            checked += 1
+        if role:
+            client.submit("/logout")
+    assert checked == 2 * len(ROLES)
