@@ -35,7 +35,7 @@ def core_imports_outside_the_api(folder: Path) -> list[str]:
         for line, module in imported_modules(path):
             if (module == "app" or module.startswith("app.")) and module != "app.plugin_api" \
                     and not (path.parts[-2] == "tests" and module == "app.testing"):
-                problems.append(f"{path.relative_to(ROOT)}:{line} imports {module}")
+                problems.append(f"{path.relative_to(folder.parent)}:{line} imports {module}")
     return problems
 
 
