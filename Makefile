@@ -39,6 +39,14 @@ translations: $(STAMP)
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 \
 		-o translations/messages.pot app
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
+	set -e; for package in plugins/*/koers_*; do \
+		[ -d "$$package/translations" ] || continue; \
+		name=$$(basename $$package | sed 's/^koers_//'); \
+		$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext \
+			-o $$package/translations/$$name.pot $$package; \
+		$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D $$name \
+			-i $$package/translations/$$name.pot -d $$package/translations; \
+	done
 	$(MAKE) translations-compile
 
 translations-compile: $(STAMP)
