@@ -335,3 +335,26 @@ def count_queries(app: Flask):
             sa.event.remove(db.engine, "before_cursor_execute", counter)
 
     return counting
+
+
+@pytest.fixture
+def throwaway_hooks(app: Flask) -> Iterator[Any]:
+    """Register hook implementations for one test only::
+
+        def test_menu(throwaway_hooks):
+            class Hooks:
+                @hookimpl
+                def navigation_items(user): ...
+            throwaway_hooks(Hooks())
+    """
+    manager = app.extensions["koers_plugins"]
+    registered: list[Any] = []
+
+    def register(namespace: Any, name: str | None = None) -> Any:
+        manager.pm.register(namespace, name=name or f"throwaway{len(registered)}")
+        registered.append(namespace)
+        return namespace
+
+    yield register
+    for namespace in registered:
+        manager.pm.unregister(namespace)

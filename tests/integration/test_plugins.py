@@ -333,3 +333,16 @@ def test_permission_matrix_covers_plugin_routes(app, client, login_as):
         if role:
             client.submit("/logout")
     assert checked == 2 * len(ROLES)
+
+
+def test_throwaway_hooks_fixture_for_plugin_authors(app, client, login_as, throwaway_hooks):
+    from app.plugin_api import NavItem, hookimpl
+
+    class Hooks:
+        @hookimpl
+        def navigation_items(self, user):
+            return [NavItem("Throwaway", "main.dashboard", None, priority=1)]
+
+    throwaway_hooks(Hooks())
+    login_as("viewer")
+    assert "Throwaway" in client.get("/").get_data(as_text=True)
