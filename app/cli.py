@@ -31,7 +31,10 @@ def database_group() -> click.Group:
     from flask.cli import with_appcontext
     from flask_migrate.cli import db as migrate_db
 
-    group = click.Group("db", help=migrate_db.help)
+    # Flask-Migrate's own options and callback (-d/--directory, -x/--x-arg): its commands read
+    # them from ``g``, so without the callback every command but ``upgrade`` fails.
+    group = click.Group("db", help=migrate_db.help, params=list(migrate_db.params),
+                        callback=migrate_db.callback)
     for name, command in migrate_db.commands.items():
         if name != "upgrade":
             group.add_command(command, name)

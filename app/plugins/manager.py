@@ -96,6 +96,7 @@ class PluginManager:
         self.installed = discover(extra)
         self.plugins: dict[str, LoadedPlugin] = {}
         self._environ = environ
+        self._trace = trace
         if trace:
             self.pm.trace.root.setwriter(lambda message: log.debug("hook: %s", message.rstrip()))
             self.pm.enable_tracing()
@@ -139,10 +140,13 @@ class PluginManager:
                               f"(installed: {known})",
                               f"install it with pip (e.g. pip install koers-{name}) "
                               "or remove it from the list")
-        if not NAME_PATTERN.match(name):
+        from app.plugins.scaffold import RESERVED
+
+        if not NAME_PATTERN.match(name) or name in RESERVED:
             raise ConfigError(source, "plugins.enabled", f"names the plugin {name!r}, which is "
                               "not a valid plugin name", "plugin names are lower case letters, "
-                              "digits and underscores, starting with a letter")
+                              "digits and underscores, starting with a letter, and not one of "
+                              "the core's own names (" + ", ".join(sorted(RESERVED)) + ")")
         module_path = self.installed[name][0]
         try:
             module = importlib.import_module(module_path.split(":")[0])
@@ -181,6 +185,13 @@ class PluginManager:
                 self._refuse(plugin, "keeps templates outside templates/" + name,
                              f"move {', '.join(strays)} into templates/{name}/ so they cannot "
                              "collide with another plugin's")
+        versions = plugin.package_dir / "migrations" / "versions"
+        if versions.is_dir():
+            for root in _root_revisions(versions):
+                if name not in root[1]:
+                    self._refuse(plugin, f"starts its migrations with {root[0]} without the "
+                                 f"branch label {name!r}",
+                                 f"set branch_labels = ({name!r},) in {root[0]}")
         translations = plugin.folder("translations")
         if translations is not None:
             for catalogue in translations.glob("*/LC_MESSAGES/*.po"):
@@ -226,6 +237,8 @@ class PluginManager:
         results = []
         for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
             if impl.plugin_name == plugin:
+                if self._trace:
+                    log.debug("hook: %s(%s) -> %s", hook_name, ", ".join(kwargs), plugin)
                 results.append(impl.function(*[kwargs[arg] for arg in impl.argnames]))
         return results
 
@@ -236,6 +249,8 @@ class PluginManager:
         logged and yields a :class:`PluginFailure` instead of stopping the others."""
         results: list[tuple[str, Any]] = []
         for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
+            if self._trace:
+                log.debug("hook: %s(%s) -> %s", hook_name, ", ".join(kwargs), impl.plugin_name)
             try:
                 result = impl.function(*[kwargs[arg] for arg in impl.argnames])
             except Exception as error:
@@ -250,6 +265,26 @@ class PluginManager:
     def implemented_hooks(self, plugin: str) -> list[str]:
         module = self.pm.get_plugin(plugin)
         return sorted(hook.name for hook in self.pm.get_hookcallers(module) or [])
+
+
+def _root_revisions(versions: Path) -> list[tuple[str, tuple[str, ...]]]:
+    """(file name, branch labels) of each revision file without a down_revision."""
+    import ast
+
+    roots = []
+    for path in sorted(versions.glob("*.py")):
+        values: dict[str, Any] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                    and isinstance(node.targets[0], ast.Name):
+                try:
+                    values[node.targets[0].id] = ast.literal_eval(node.value)
+                except ValueError:
+                    continue
+        if "revision" in values and values.get("down_revision") is None:
+            labels = values.get("branch_labels") or ()
+            roots.append((path.name, (labels,) if isinstance(labels, str) else tuple(labels)))
+    return roots
 
 
 def hook_names() -> list[str]:

@@ -2,15 +2,15 @@
 
 The files come from ``scaffold_template/``: every file there is a ``string.Template`` (``$name``
 is the plugin name, ``$title`` a readable form of it) and so is every path, with the ``.tmpl``
-suffix dropped. The result follows every rule the loader checks (one name everywhere, the
-``koers_api`` range, namespaced templates, a catalogue per language, a migration branch) and
-holds a passing test.
+suffix dropped (and ``gitignore`` written as ``.gitignore``). The result follows every rule the
+loader checks (one name everywhere, the ``koers_api`` range, namespaced templates, a catalogue
+per language, a migration branch) and holds a passing test. Its catalogues are compiled right
+away.
 """
 
 from __future__ import annotations
 
 import datetime
-import keyword
 import uuid
 from pathlib import Path
 from string import Template
@@ -19,12 +19,14 @@ from app.plugins.manager import CORE, NAME_PATTERN
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "scaffold_template"
 SUFFIX = ".tmpl"
+#: Template files kept under another name: package data globs skip hidden files.
+RENAMED = {"gitignore": ".gitignore"}
 
-#: Names a plugin cannot take: they would collide with the core's blueprints (endpoint names),
-#: ``koers`` commands or table names.
+#: Names a plugin cannot take: the core's own name and migration branch, its blueprints (and
+#: so endpoints), the ``koers`` commands and the core's table names.
 RESERVED = frozenset({
-    CORE, "app", "koers", "main", "auth", "accounts", "audit", "jobs", "static",
-    "db", "demo", "plugins", "users", "run", "shell", "routes", "worker",
+    CORE, "main", "auth", "accounts", "audit", "jobs", "static",
+    "db", "demo", "plugins", "users", "worker", "run", "shell", "routes",
 })
 
 
@@ -38,7 +40,7 @@ def check_name(name: str) -> None:
         raise ScaffoldError(
             f"{name!r} is not a valid plugin name: use 2 to 31 lower case letters, digits and "
             "underscores, starting with a letter (e.g. oldambt or social_map)")
-    if name in RESERVED or keyword.iskeyword(name):
+    if name in RESERVED:
         raise ScaffoldError(
             f"{name!r} is reserved by Koers (it would collide with a core blueprint, command or "
             "table): choose another name, e.g. the municipality's or the feature's name")
@@ -64,11 +66,19 @@ def scaffold(name: str, parent: Path) -> Path:
     files = sorted(path for path in TEMPLATE_DIR.rglob("*" + SUFFIX) if path.is_file())
     if not files:
         raise ScaffoldError(f"the plugin template is missing ({TEMPLATE_DIR}): reinstall Koers")
-    target.mkdir(parents=True)
+    try:
+        target.mkdir(parents=True)
+    except OSError as error:
+        raise ScaffoldError(f"cannot create {target}: {error.strerror}") from error
     for source in files:
         relative = source.relative_to(TEMPLATE_DIR).as_posix().removesuffix(SUFFIX)
+        relative = RENAMED.get(relative, relative)
         destination = target / Template(relative).substitute(values)
         destination.parent.mkdir(parents=True, exist_ok=True)
         text = source.read_text(encoding="utf-8")
         destination.write_text(Template(text).substitute(values), encoding="utf-8")
+    # Compiled catalogues, so the plugin speaks Dutch right after ``pip install -e``.
+    from app.catalogues import compile_catalogues
+
+    compile_catalogues([target / f"koers_{name}" / "translations"])
     return target

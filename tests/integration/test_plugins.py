@@ -305,12 +305,47 @@ def test_plugins_list_command(app):
     assert re.search(r"^otherplugin\t.*installed, not enabled", result.output, re.M)
 
 
-def test_hook_tracing_logs_hook_calls(tmp_path, database_url, caplog):
+def test_hook_tracing_logs_hook_calls(tmp_path, database_url, make_user, caplog):
     app = app_with(tmp_path, database_url, ["testplugin"], KOERS_TRACE_HOOKS="1")
-    with caplog.at_level(logging.DEBUG, logger="app.plugins.manager"), \
-            app.test_request_context():
-        app.extensions["koers_plugins"].hook.navigation_items(user=None)
-    assert any("navigation_items" in r.getMessage() for r in caplog.records)
+    migrate(app)
+    client = app.test_client()
+    client.__class__ = KoersClient
+    with app.app_context():
+        email = make_user("viewer").email
+    sign_in(client, email)
+    with caplog.at_level(logging.DEBUG, logger="app.plugins.manager"):
+        client.get("/")
+    traced = [r.getMessage() for r in caplog.records if r.getMessage().startswith("hook: ")]
+    for hook in ("navigation_items", "dashboard_widgets", "template_slot", "dashboard_title"):
+        assert any(hook in message for message in traced), hook
+    assert any("-> testplugin" in message for message in traced)
+
+
+def test_reserved_names_and_missing_branch_labels_are_refused(tmp_path, database_url):
+    import shutil
+    import sys
+
+    folder = write_municipality(tmp_path / "m" / "reserved", ["users"])
+    with pytest.raises(ConfigError, match="not a valid plugin name"):
+        make_app(tmp_path / "i", database_url,
+                 KOERS_EXTRA_PLUGINS="users=tests.plugins.otherplugin",
+                 KOERS_MUNICIPALITIES_DIR=str(folder.parent), KOERS_MUNICIPALITY="reserved")
+    package = tmp_path / "pkgs" / "unlabelled"
+    shutil.copytree(Path(__file__).parents[1] / "plugins" / "otherplugin", package)
+    versions = package / "migrations" / "versions"
+    versions.mkdir(parents=True)
+    (versions / "u1_first.py").write_text('revision = "u1_first"\ndown_revision = None\n'
+                                          'branch_labels = None\n')
+    sys.path.insert(0, str(package.parent))
+    try:
+        folder = write_municipality(tmp_path / "m" / "unlabelled", ["unlabelled"])
+        with pytest.raises(ConfigError, match="branch_labels = \\('unlabelled',\\)"):
+            make_app(tmp_path / "j", database_url,
+                     KOERS_EXTRA_PLUGINS="unlabelled=unlabelled",
+                     KOERS_MUNICIPALITIES_DIR=str(folder.parent), KOERS_MUNICIPALITY="unlabelled")
+    finally:
+        sys.path.remove(str(package.parent))
+        sys.modules.pop("unlabelled", None)
 
 
 def test_permission_matrix_covers_plugin_routes(app, client, login_as):
