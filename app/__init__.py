@@ -127,8 +127,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.jobs.views import bp as jobs_bp
     from app.main import error_pages
     from app.main.views import bp as main_bp
+    from app.stakeholders import views as _stakeholder_views  # noqa: F401  (routes on bp)
+    from app.stakeholders.blueprint import bp as stakeholders_bp
 
-    for blueprint in (main_bp, auth_bp, accounts_bp, audit_bp, jobs_bp):
+    for blueprint in (main_bp, auth_bp, accounts_bp, audit_bp, jobs_bp, stakeholders_bp):
         app.register_blueprint(blueprint)
     error_pages.init_app(app)
 

@@ -28,12 +28,14 @@ from app.plugins.manager import API_VERSION
 from app.plugins.settings import Setting
 from app.plugins.translations import PluginTranslations, plugin_domain
 from app.plugins.ui import SLOTS, NavItem, SlotContent, Widget
+from app.stakeholders.services import Category
 
 Model = db.Model
 
 __all__ = [
     "API_VERSION",
     "SLOTS",
+    "Category",
     "DomainError",
     "JobContext",
     "Model",

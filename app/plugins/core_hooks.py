@@ -14,10 +14,30 @@ from app.plugins.ui import NavItem, Widget, render_partial
 def navigation_items(user: Any) -> list[NavItem]:
     return [
         NavItem(_l("Dashboard"), "main.dashboard", "view", priority=0),
+        NavItem(_l("Stakeholders"), "stakeholders.index", "view", priority=30,
+                active_prefix="stakeholders."),
         NavItem(_l("Staff accounts"), "accounts.index", "manage_users", priority=900,
                 active_prefix="accounts."),
         NavItem(_l("Audit trail"), "audit.index", "view_audit", priority=910,
                 active_prefix="audit."),
+    ]
+
+
+@hookimpl
+def stakeholder_categories() -> list[Any]:
+    from app.stakeholders.services import Category
+
+    return [
+        Category("inwoner", _l("Resident"), "inwoner"),
+        Category("maatschappelijke_partner", _l("Community partner"), "partner"),
+        Category("zorgaanbieder", _l("Care provider"), "partner"),
+        Category("adviesraad", _l("Advisory council"), "adviesraad"),
+        Category("raadslid", _l("Council member"), "bestuur"),
+        Category("wethouder", _l("Alderman (wethouder)"), "bestuur"),
+        Category("medewerker", _l("Municipal staff"), "medewerker"),
+        Category("vrijwilliger", _l("Volunteer"), "inwoner"),
+        Category("mantelzorger", _l("Informal carer"), "inwoner"),
+        Category("vereniging", _l("Association"), "partner"),
     ]
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from app.config import Municipality
     from app.plugins.settings import Setting
     from app.plugins.ui import NavItem, SlotContent, Widget
+    from app.stakeholders.services import Category
 
 PROJECT = "koers"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -93,6 +94,17 @@ def demo_data(municipality: Municipality) -> None:
 
     Runs in ``koers demo setup`` after the core's demo data, inside the same transaction, in
     enabled order. Must be idempotent: running the setup again adds nothing twice.
+    """
+
+
+@hookspec
+def stakeholder_categories() -> list[Category]:
+    """Categories of stakeholders this plugin adds (e.g. a municipality's own kind of
+    partner), each with the participant group that input from such a stakeholder defaults to.
+
+    Runs whenever the register needs its categories (forms, filters, imports). Collected; the
+    core's categories come from the core's own implementation. Where two define the same code,
+    the earliest enabled plugin wins, and plugins win over the core.
     """
 
 

@@ -8,12 +8,17 @@ from sqlalchemy.exc import OperationalError
 from tests.conftest import make_app
 
 
-def test_healthz_reports_database_revision_and_plugins(client):
+def test_healthz_reports_database_revision_and_plugins(client, app):
     response = client.get("/healthz")
     body = response.get_json()
     assert response.status_code == 200
     assert body["status"] == "ok" and body["database"] == "ok"
-    assert body["schema_revision"] == ["0001_foundation"]
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    script = ScriptDirectory.from_config(
+        current_app.extensions["migrate"].migrate.get_config())
+    assert body["schema_revision"] == [script.get_current_head()]
     assert body["plugins"] == [] and body["municipality"] == "demo"
 
 

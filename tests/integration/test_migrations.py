@@ -134,12 +134,16 @@ def test_broken_references_stop_a_sqlite_migration(tmp_path, caplog):
                    {"KOERS_MIGRATION_LOCATIONS": [str(versions)]})
     with app.app_context():
         upgrade()
+        from alembic.script import ScriptDirectory
+
+        head = ScriptDirectory.from_config(
+            app.extensions["migrate"].migrate.get_config()).get_current_head()
     (versions / "9998_dangling.py").write_text(textwrap.dedent('''
         """Test-only: leave a job pointing at a user that does not exist."""
         from alembic import op
 
         revision = "9998_dangling"
-        down_revision = "0001_foundation"
+        down_revision = "{head}"
         branch_labels = None
         depends_on = None
 
@@ -150,7 +154,7 @@ def test_broken_references_stop_a_sqlite_migration(tmp_path, caplog):
 
         def downgrade():
             pass
-    '''))
+    ''').replace("{head}", head))
     with app.app_context():
         with pytest.raises(SystemExit):
             upgrade(revision="9998_dangling")
@@ -158,7 +162,7 @@ def test_broken_references_stop_a_sqlite_migration(tmp_path, caplog):
         with db.engine.connect() as connection:
             assert connection.execute(sa.text("SELECT count(*) FROM jobs")).scalar_one() == 0
             revision = connection.execute(sa.text("SELECT version_num FROM alembic_version"))
-            assert revision.scalar_one() == "0001_foundation"
+            assert revision.scalar_one() == head
         db.engine.dispose()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from app.plugin_api import (
+    Category,
     NavItem,
     Setting,
     SlotContent,
@@ -68,6 +69,11 @@ def template_slot(slot, context):
 @hookimpl
 def dashboard_title(user):
     return _("Test dashboard of %(name)s", name=user.name)
+
+
+@hookimpl
+def stakeholder_categories():
+    return [Category("wijkteam", _l("Neighbourhood team"), "partner")]
 
 
 @hookimpl

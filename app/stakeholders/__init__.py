@@ -1,0 +1,1 @@
+"""The stakeholder register: residents, partner organisations, advisory councils, officials."""
