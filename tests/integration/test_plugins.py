@@ -230,7 +230,7 @@ def test_db_upgrade_command_upgrades_core_and_enabled_plugins(tmp_path):
     with app.app_context():
         rows = database.session.execute(sa.text("SELECT version_num FROM alembic_version"))
         # The plugin's branch depends on the core's head, so Alembic records its head only.
-        assert "tp0001_notes" in {r[0] for r in rows}
+        assert "tp0002_mentions" in {r[0] for r in rows}
         assert {"users", "testplugin_notes"} <= set(sa.inspect(database.engine).get_table_names())
         database.engine.dispose()
 
