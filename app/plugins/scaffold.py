@@ -25,8 +25,9 @@ RENAMED = {"gitignore": ".gitignore"}
 #: Names a plugin cannot take: the core's own name and migration branch, its blueprints (and
 #: so endpoints), the ``koers`` commands and the core's table names.
 RESERVED = frozenset({
-    CORE, "main", "auth", "accounts", "audit", "jobs", "static",
-    "db", "demo", "plugins", "users", "worker", "run", "shell", "routes",
+    CORE, "main", "auth", "accounts", "audit", "jobs", "static", "stakeholders", "stakeholder",
+    "db", "demo", "plugins", "users", "worker", "run", "shell", "routes", "privacy",
+    "check_db",
 })
 
 
