@@ -127,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.jobs.views import bp as jobs_bp
     from app.main import error_pages
     from app.main.views import bp as main_bp
+    from app.stakeholders import transfer_views as _transfer_views  # noqa: F401  (routes on bp)
     from app.stakeholders import views as _stakeholder_views  # noqa: F401  (routes on bp)
     from app.stakeholders.blueprint import bp as stakeholders_bp
 

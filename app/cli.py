@@ -252,7 +252,32 @@ def plugins_new(name: str, path: str) -> None:
     click.echo("  koers db upgrade")
 
 
+@click.group("privacy", help="Personal data (AVG).")
+def privacy() -> None:
+    pass
+
+
+@privacy.command("retention")
+@click.option("--dry-run", is_flag=True, help="Only list the persons; erase nothing.")
+def privacy_retention(dry_run: bool) -> None:
+    """Erase persons whose retention date has passed (run daily, e.g. from cron).
+
+    Lists record numbers and retention dates only, never names."""
+    from app.database import db
+    from app.stakeholders import services
+
+    due = services.past_retention()
+    for person in due:
+        click.echo(f"{person.id}\t{person.retention_until.isoformat()}")
+    if dry_run:
+        click.echo(f"{len(due)} person(s) past retention; nothing erased (dry run).")
+        return
+    erased = services.apply_retention()
+    db.session.commit()
+    click.echo(f"{len(erased)} person(s) erased.")
+
+
 def register_commands(app: Flask) -> None:
     # Replaces the `db` group Flask-Migrate added, keeping all its other commands.
-    for command in (database_group(), users, demo, worker, check_db, plugins):
+    for command in (database_group(), users, demo, worker, check_db, plugins, privacy):
         app.cli.add_command(command)

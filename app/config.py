@@ -183,6 +183,7 @@ _INSTANCE_KEYS: dict[str, tuple[str, type]] = {
     "proxy_count": ("KOERS_PROXY_COUNT", int),
     "extra_plugins": ("KOERS_EXTRA_PLUGINS", str),
     "trace_hooks": ("KOERS_TRACE_HOOKS", bool),
+    "max_import_mb": ("KOERS_MAX_IMPORT_MB", int),
 }
 _MAY_BE_ZERO = {"proxy_count"}
 _TRUE = {"1", "true", "yes", "on"}
@@ -225,6 +226,7 @@ def build_settings(environ: Mapping[str, str] | None = None,
         "login_max_failures": 5,
         "login_window_minutes": 15,
         "log_level": "INFO",
+        "max_import_mb": 20,
     }
 
     config_file = Path(environ.get("KOERS_CONFIG", instance_dir / "koers.toml"))
@@ -288,6 +290,7 @@ def build_settings(environ: Mapping[str, str] | None = None,
         "KOERS_PROXY_COUNT": settings.get("proxy_count", 0),
         "KOERS_EXTRA_PLUGINS": _extra_plugins(settings.get("extra_plugins", "")),
         "KOERS_TRACE_HOOKS": settings.get("trace_hooks", False),
+        "KOERS_MAX_IMPORT_MB": settings["max_import_mb"],
         "KOERS_JOBS_INLINE": False,
         "KOERS_MIGRATION_LOCATIONS": [],
         "BABEL_DEFAULT_LOCALE": municipality.locale,
@@ -300,7 +303,8 @@ def build_settings(environ: Mapping[str, str] | None = None,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": settings["secure_cookies"],
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        # Room for the largest import file plus the rest of the form.
+        "MAX_CONTENT_LENGTH": max(64, settings["max_import_mb"] + 1) * 1024 * 1024,
     }
     try:
         Locale.parse(municipality.locale)

@@ -1,4 +1,5 @@
-"""Demo data for a demonstration instance: staff accounts for now; later areas add theirs.
+"""Demo data for a demonstration instance: staff accounts and the stakeholder register;
+later areas add theirs.
 
 Loading is idempotent: running it again keeps what exists and adds nothing twice.
 """
@@ -29,6 +30,7 @@ class DemoResult:
     admin_email: str
     admin_password: str | None  # only when the admin was created just now
     created_accounts: int
+    created_stakeholders: int = 0
 
 
 def load_demo(municipality: Municipality) -> DemoResult:
@@ -47,7 +49,10 @@ def load_demo(municipality: Municipality) -> DemoResult:
             created += 1
     from flask import current_app
 
+    from app.stakeholders.demo import load_demo_stakeholders
+
+    stakeholders = load_demo_stakeholders()
     # Plugins add their municipality's demo data in the same transaction, in enabled order.
     current_app.extensions["koers_plugins"].call_each("demo_data", municipality=municipality)
     db.session.commit()
-    return DemoResult(email, admin_password, created)
+    return DemoResult(email, admin_password, created, stakeholders)

@@ -13,11 +13,37 @@ _labels: dict[str, dict[str, LazyString | str]] = {
         "change_password": _l("changed their password"),
         "reset_password": _l("gave a one-time password"),
         "deactivate": _l("deactivated"), "reactivate": _l("reactivated"),
+        "archive": _l("archived"), "unarchive": _l("brought back from the archive"),
+        "merge": _l("merged a duplicate into this record"),
+        "merged_into": _l("merged into another record"),
+        "erase": _l("erased the personal data"), "export": _l("exported"),
+        "add_membership": _l("added to an organisation"),
+        "remove_membership": _l("removed from an organisation"),
     },
     "job": {"core.inventory": _l("stock-take of the database")},
-    "entity": {"users": _l("Staff account"), "jobs": _l("Background job")},
+    "entity": {"users": _l("Staff account"), "jobs": _l("Background job"),
+               "stakeholders": _l("Stakeholder"),
+               "stakeholder_memberships": _l("Memberships of organisations"),
+               "stakeholder_categories": _l("Categories"), "stakeholder_tags": _l("Tags")},
     "field": {"name": _l("Name"), "email": _l("E-mail address"), "role": _l("Role"),
-              "active": _l("Active"), "locale": _l("Language"), "password": _l("Password")},
+              "active": _l("Active"), "locale": _l("Language"), "password": _l("Password"),
+              "kind": _l("Kind"), "sort_name": _l("Name for sorting"),
+              "phone": _l("Phone number"), "address": _l("Address"),
+              "postcode": _l("Postcode"), "place": _l("Place"), "website": _l("Website"),
+              "notes": _l("Notes"), "categories": _l("Categories"), "tags": _l("Tags"),
+              "legal_ground": _l("Legal ground"), "consent_purpose": _l("Purpose of consent"),
+              "consent_date": _l("Date of consent"), "consent_source": _l("Source of consent"),
+              "retention_until": _l("Keep until"), "archived": _l("Archived"),
+              "organisation": _l("Organisation"), "merged_from": _l("Merged from record"),
+              "merged_into": _l("Merged into record"), "reason": _l("Reason"),
+              "anonymised_at": _l("Erased on")},
+    "kind": {"person": _l("Person"), "organisation": _l("Organisation")},
+    "legal_ground": {"public_task": _l("Public task (AVG art. 6(1)(e))"),
+                     "consent": _l("Consent (AVG art. 6(1)(a))")},
+    "erase_reason": {"request": _l("at the person's request"),
+                     "consent_withdrawn": _l("consent withdrawn"),
+                     "no_longer_needed": _l("no longer needed"),
+                     "retention": _l("retention period ended")},
     "job_status": {"queued": _l("Waiting to start"), "running": _l("Running"),
                    "finished": _l("Finished"), "failed": _l("Failed")},
 }
@@ -37,9 +63,14 @@ def field_value(field: str, value: object) -> str:
         return "—"
     if isinstance(value, bool):
         return str(_l("yes") if value else _l("no"))
-    if field == "role":
-        return label("role", str(value))
+    if field in _VALUE_KINDS:
+        return label(_VALUE_KINDS[field], str(value))
     return str(value)
+
+
+#: Recorded fields whose values are codes with a label of their own.
+_VALUE_KINDS = {"role": "role", "kind": "kind", "legal_ground": "legal_ground",
+                "reason": "erase_reason"}
 
 
 TEMPLATE_HELPERS = {
@@ -49,5 +80,7 @@ TEMPLATE_HELPERS = {
     "job_status_label": lambda code: label("job_status", code),
     "entity_label": lambda code: label("entity", code),
     "field_label": lambda code: label("field", code),
+    "kind_label": lambda code: label("kind", code),
+    "legal_ground_label": lambda code: label("legal_ground", code),
     "field_value": field_value,
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,8 +18,8 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Select, and_, delete, func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Column, Select, and_, delete, func, insert, select, text, update
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.audit.models import AuditEvent
 from app.audit.services import audit, recorded_changes
@@ -100,8 +100,9 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
     return cleaned
 
 
-def check_categories(codes: Iterable[str]) -> list[str]:
-    known = categories()
+def check_categories(codes: Iterable[str], known: Collection[str] | None = None) -> list[str]:
+    """``known``: the category codes, when the caller looked them up once for many checks."""
+    known = categories() if known is None else known
     codes = sorted(set(codes))
     unknown = [code for code in codes if code not in known]
     if unknown:
@@ -131,7 +132,7 @@ class StakeholderData:
     consent_source: str | None = None
     retention_until: date | None = None
 
-    def cleaned(self) -> StakeholderData:
+    def cleaned(self, known_categories: Collection[str] | None = None) -> StakeholderData:
         """A validated copy; raises DomainError naming the field."""
         name = " ".join((self.name or "").split())
         if not name:
@@ -149,7 +150,8 @@ class StakeholderData:
             phone=clean_phone(self.phone), address=_text(self.address, 200),
             postcode=_text(self.postcode, 10), place=_text(self.place, 100),
             website=_text(self.website, 300), notes=_text(self.notes, 10000),
-            categories=check_categories(self.categories), tags=clean_tags(self.tags),
+            categories=check_categories(self.categories, known_categories),
+            tags=clean_tags(self.tags),
             legal_ground=self.legal_ground, consent_purpose=_text(self.consent_purpose, 300),
             consent_date=self.consent_date, consent_source=_text(self.consent_source, 300),
             retention_until=self.retention_until)
@@ -184,10 +186,66 @@ def create(data: StakeholderData, *, actor: Any = None) -> Stakeholder:
     db.session.add(stakeholder)
     db.session.flush()
     refresh_search_terms(stakeholder)
-    audit("create", stakeholder, actor=actor, changes={
-        key: {} for key in _PLAIN_FIELDS if getattr(data, key) is not None} | {
-        "categories": {"old": None, "new": ", ".join(data.categories)}})
+    audit("create", stakeholder, actor=actor, changes=_creation_changes(data))
     return stakeholder
+
+
+def _creation_changes(data: StakeholderData) -> dict[str, Any]:
+    return {key: {} for key in _PLAIN_FIELDS if getattr(data, key) is not None} | {
+        "categories": {"old": None, "new": ", ".join(data.categories)}}
+
+
+BATCH = 500
+
+
+def create_many(items: Sequence[StakeholderData], *, actor: Any = None) -> list[Stakeholder]:
+    """Create many stakeholders as :func:`create` creates one — validated, findable, each
+    audited — with one category lookup and one flush per :data:`BATCH` (for imports)."""
+    known = set(categories())
+    cleaned = [item.cleaned(known) for item in items]
+    created: list[Stakeholder] = []
+    for start in range(0, len(cleaned), BATCH):
+        chunk = cleaned[start:start + BATCH]
+        stakeholders = [Stakeholder(sort_name=normalise(data.name),
+                                    **{name: getattr(data, name) for name in _PLAIN_FIELDS})
+                        for data in chunk]
+        db.session.add_all(stakeholders)
+        db.session.flush()
+        # Categories, tags and search terms as plain rows: far faster than ORM objects.
+        for model, rows in (
+                (StakeholderCategory, [{"stakeholder_id": s.id, "code": code}
+                                       for s, data in zip(stakeholders, chunk, strict=True)
+                                       for code in data.categories]),
+                (StakeholderTag, [{"stakeholder_id": s.id, "tag": tag}
+                                  for s, data in zip(stakeholders, chunk, strict=True)
+                                  for tag in data.tags]),
+                (SearchTerm, [{"stakeholder_id": s.id, "term": term}
+                              for s in stakeholders for term in _own_terms(s)])):
+            _insert_rows(model, rows)
+        for stakeholder, data in zip(stakeholders, chunk, strict=True):
+            audit("create", stakeholder, actor=actor, changes=_creation_changes(data))
+        created += stakeholders
+    db.session.flush()
+    return created
+
+
+def _insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
+    """Many plain rows (all with the same keys) in as few statements as the database allows:
+    on PostgreSQL one ``INSERT … SELECT FROM unnest(arrays)``, elsewhere an executemany."""
+    if not rows:
+        return
+    dialect = db.session.get_bind().dialect
+    if dialect.name != "postgresql":
+        db.session.execute(insert(model), rows)
+        return
+    table = model.__table__
+    columns = [table.c[key] for key in rows[0]]
+    arrays = ", ".join(f"CAST(:{column.key} AS {column.type.compile(dialect)}[])"
+                       for column in columns)
+    names = ", ".join(column.name for column in columns)
+    db.session.execute(text(f"INSERT INTO {table.name} ({names}) "  # noqa: S608 - metadata
+                            f"SELECT * FROM unnest({arrays})"),
+                       {column.key: [row[column.key] for row in rows] for column in columns})
 
 
 def update_stakeholder(stakeholder: Stakeholder, data: StakeholderData, *,
@@ -250,6 +308,49 @@ def add_membership(person: Stakeholder, organisation: Stakeholder, *, function: 
     return membership
 
 
+def add_memberships(links: Sequence[tuple[Stakeholder, Stakeholder, str | None]], *,
+                    actor: Any = None) -> list[Membership]:
+    """:func:`add_membership` for many (person, organisation, function) links at once, with a
+    bounded number of queries per :data:`BATCH` (for imports)."""
+    memberships: list[Membership] = []
+    for start in range(0, len(links), BATCH):
+        chunk = links[start:start + BATCH]
+        person_ids = sorted({person.id for person, _organisation, _function in chunk})
+        existing = {(m.person_id, m.organisation_id): m for m in db.session.scalars(
+            select(Membership).where(Membership.person_id.in_(person_ids)))}
+        for person, organisation, function in chunk:
+            if not person.is_person or organisation.is_person:
+                raise DomainError(str(_l("Only a person can be a member of an organisation.")),
+                                  field="organisation")
+            membership = existing.get((person.id, organisation.id))
+            if membership is None:
+                membership = Membership(person_id=person.id, organisation_id=organisation.id)
+                db.session.add(membership)
+                existing[(person.id, organisation.id)] = membership
+            membership.function, membership.is_contact = _text(function, 200), False
+            memberships.append(membership)
+        db.session.flush()
+        people = {person.id: person for person, _organisation, _function in chunk}
+        organisation_names: dict[int, list[str]] = {pid: [] for pid in people}
+        for person_id, sort_name in db.session.execute(
+                select(Membership.person_id, Stakeholder.sort_name)
+                .join(Stakeholder, Membership.organisation_id == Stakeholder.id)
+                .where(Membership.person_id.in_(person_ids))):
+            organisation_names[person_id].append(sort_name)
+        db.session.execute(delete(SearchTerm).where(SearchTerm.stakeholder_id.in_(person_ids)))
+        terms = []
+        for person_id, person in people.items():
+            words = _own_terms(person) if not person.is_erased else set()
+            for name in organisation_names[person_id] if words else []:
+                words |= set(name.split()) | {name}
+            terms += [{"stakeholder_id": person_id, "term": word[:254]} for word in words if word]
+        _insert_rows(SearchTerm, terms)
+        for person, organisation, _function in chunk:
+            audit("add_membership", person, actor=actor,
+                  changes={"organisation": {"old": None, "new": organisation.id}})
+    return memberships
+
+
 def remove_membership(membership: Membership, *, actor: Any = None) -> None:
     person = membership.person
     organisation_id = membership.organisation_id
@@ -262,12 +363,18 @@ def remove_membership(membership: Membership, *, actor: Any = None) -> None:
 
 # --- search and lists -----------------------------------------------------------------------
 
-def _terms_for(stakeholder: Stakeholder) -> set[str]:
+def _own_terms(stakeholder: Stakeholder) -> set[str]:
+    """The words of the stakeholder's own name and e-mail address."""
     words = set(stakeholder.sort_name.split())
     if stakeholder.sort_name:
         words.add(stakeholder.sort_name)
     if stakeholder.email:
         words.add(stakeholder.email.lower())
+    return {word[:254] for word in words if word}
+
+
+def _terms_for(stakeholder: Stakeholder) -> set[str]:
+    words = _own_terms(stakeholder)
     if stakeholder.is_person and stakeholder.id is not None:
         organisations = db.session.scalars(
             select(Stakeholder.sort_name).join(Membership, Membership.organisation_id ==
@@ -332,11 +439,15 @@ def list_query(filters: Filters) -> Select[tuple[Stakeholder]]:
 
 
 def memberships_of(stakeholder_ids: Sequence[int]) -> dict[int, list[Membership]]:
-    """Memberships of many persons in one query (for list pages)."""
+    """Memberships of many persons in one query (for list pages): with the persons and the
+    organisations, but not their categories and tags (those would add queries)."""
     result: dict[int, list[Membership]] = {sid: [] for sid in stakeholder_ids}
     if stakeholder_ids:
+        bare = (lazyload(Stakeholder.categories), lazyload(Stakeholder.tags))
         for membership in db.session.scalars(select(Membership).where(
-                Membership.person_id.in_(stakeholder_ids))):
+                Membership.person_id.in_(stakeholder_ids)).options(
+                joinedload(Membership.person).options(*bare),
+                joinedload(Membership.organisation).options(*bare))):
             result[membership.person_id].append(membership)
     return result
 

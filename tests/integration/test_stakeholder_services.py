@@ -15,6 +15,7 @@ from app.stakeholders import services
 from app.stakeholders.models import Membership, SearchTerm, Stakeholder
 from app.stakeholders.services import Filters, StakeholderData
 from tests.plugins.testplugin.models import Mention
+from tests.traces import text_values
 
 ERASED_NAME = "Wilhelmina Zonderland"
 ERASED_EMAIL = "w.zonderland@example.nl"
@@ -174,19 +175,6 @@ def test_export_person_follows_the_foreign_keys(app, db):
     assert exported["linked"]["stakeholder_tags.stakeholder_id"] == [
         {"stakeholder_id": anna.id, "tag": "ouderen"}]
     assert exported["history"][0]["action"] == "create"
-
-
-def text_values(db) -> list[str]:
-    """Every text value in every table of the database, the audit trail included."""
-    found = []
-    inspector = sa.inspect(db.engine)
-    with db.engine.connect() as connection:
-        for table_name in inspector.get_table_names():
-            table = sa.Table(table_name, sa.MetaData(), autoload_with=connection)
-            for row in connection.execute(sa.select(table)):
-                found += [json.dumps(v) if isinstance(v, dict | list) else str(v)
-                          for v in row if v is not None]
-    return found
 
 
 def test_erasure_leaves_no_trace_of_the_person(app, db):
