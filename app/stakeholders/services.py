@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,7 +22,7 @@ from sqlalchemy import Column, Select, and_, delete, func, insert, select, text,
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.audit.models import AuditEvent
-from app.audit.services import audit, recorded_changes
+from app.audit.services import audit, audit_many, recorded_changes
 from app.database import db, utcnow
 from app.errors import DomainError
 from app.stakeholders.models import (
@@ -222,8 +222,8 @@ def create_many(items: Sequence[StakeholderData], *, actor: Any = None) -> list[
                 (SearchTerm, [{"stakeholder_id": s.id, "term": term}
                               for s in stakeholders for term in _own_terms(s)])):
             _insert_rows(model, rows)
-        for stakeholder, data in zip(stakeholders, chunk, strict=True):
-            audit("create", stakeholder, actor=actor, changes=_creation_changes(data))
+        audit_many("create", [(stakeholder, _creation_changes(data)) for stakeholder, data
+                              in zip(stakeholders, chunk, strict=True)], actor=actor)
         created += stakeholders
     db.session.flush()
     return created
@@ -236,7 +236,7 @@ def _insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
         return
     dialect = db.session.get_bind().dialect
     if dialect.name != "postgresql":
-        db.session.execute(insert(model), rows)
+        db.session.execute(insert(model.__table__), rows)
         return
     table = model.__table__
     columns = [table.c[key] for key in rows[0]]
@@ -309,26 +309,28 @@ def add_membership(person: Stakeholder, organisation: Stakeholder, *, function: 
 
 
 def add_memberships(links: Sequence[tuple[Stakeholder, Stakeholder, str | None]], *,
-                    actor: Any = None) -> list[Membership]:
+                    actor: Any = None) -> int:
     """:func:`add_membership` for many (person, organisation, function) links at once, with a
-    bounded number of queries per :data:`BATCH` (for imports)."""
-    memberships: list[Membership] = []
+    bounded number of queries per :data:`BATCH` (for imports); returns how many were added
+    or updated."""
+    for person, organisation, _function in links:
+        if not person.is_person or organisation.is_person:
+            raise DomainError(str(_l("Only a person can be a member of an organisation.")),
+                              field="organisation")
     for start in range(0, len(links), BATCH):
         chunk = links[start:start + BATCH]
         person_ids = sorted({person.id for person, _organisation, _function in chunk})
         existing = {(m.person_id, m.organisation_id): m for m in db.session.scalars(
             select(Membership).where(Membership.person_id.in_(person_ids)))}
+        new: dict[tuple[int, int], dict[str, Any]] = {}
         for person, organisation, function in chunk:
-            if not person.is_person or organisation.is_person:
-                raise DomainError(str(_l("Only a person can be a member of an organisation.")),
-                                  field="organisation")
-            membership = existing.get((person.id, organisation.id))
-            if membership is None:
-                membership = Membership(person_id=person.id, organisation_id=organisation.id)
-                db.session.add(membership)
-                existing[(person.id, organisation.id)] = membership
-            membership.function, membership.is_contact = _text(function, 200), False
-            memberships.append(membership)
+            key = (person.id, organisation.id)
+            if key in existing:
+                existing[key].function, existing[key].is_contact = _text(function, 200), False
+            else:
+                new[key] = {"person_id": person.id, "organisation_id": organisation.id,
+                            "function": _text(function, 200), "is_contact": False}
+        _insert_rows(Membership, list(new.values()))
         db.session.flush()
         people = {person.id: person for person, _organisation, _function in chunk}
         organisation_names: dict[int, list[str]] = {pid: [] for pid in people}
@@ -345,10 +347,10 @@ def add_memberships(links: Sequence[tuple[Stakeholder, Stakeholder, str | None]]
                 words |= set(name.split()) | {name}
             terms += [{"stakeholder_id": person_id, "term": word[:254]} for word in words if word]
         _insert_rows(SearchTerm, terms)
-        for person, organisation, _function in chunk:
-            audit("add_membership", person, actor=actor,
-                  changes={"organisation": {"old": None, "new": organisation.id}})
-    return memberships
+        audit_many("add_membership", [
+            (person, {"organisation": {"old": None, "new": organisation.id}})
+            for person, organisation, _function in chunk], actor=actor)
+    return len(links)
 
 
 def remove_membership(membership: Membership, *, actor: Any = None) -> None:
@@ -473,39 +475,80 @@ class DuplicatePair:
     reason: str
 
 
+#: How alike two names in one organisation must be (difflib's ratio) to be flagged.
+SIMILAR_NAME = 0.85
+
+
 def likely_duplicates(limit: int = 100) -> list[DuplicatePair]:
-    """Same e-mail address; or a similar name within the same organisation."""
-    pairs: list[DuplicatePair] = []
+    """Same e-mail address; or a similar name within the same organisation.
+
+    Works on (id, name) tuples, not loaded records, and compares two names only when they
+    share a word ("J. Bakker" and "Jan Bakker" share "bakker"), so a register of 50,000 with
+    organisations of hundreds of members is searched in well under a second. Three queries,
+    whatever the register's size."""
     active = and_(Stakeholder.anonymised_at.is_(None), Stakeholder.archived.is_(False))
+    found: dict[tuple[int, int], str] = {}
+    reason_email = str(_l("same e-mail address"))
     emails = select(Stakeholder.email).where(active, Stakeholder.email.is_not(None)) \
         .group_by(Stakeholder.email).having(func.count() > 1).limit(limit)
-    same_email = db.session.scalars(select(Stakeholder).where(
-        active, Stakeholder.email.in_(emails)).order_by(Stakeholder.email, Stakeholder.id)).all()
-    by_email: dict[str, list[Stakeholder]] = {}
-    for stakeholder in same_email:
-        by_email.setdefault(stakeholder.email or "", []).append(stakeholder)
-    reason_email = str(_l("same e-mail address"))
-    for group in by_email.values():
-        pairs += [DuplicatePair(group[0], other, reason_email) for other in group[1:]]
-    seen = {(p.first.id, p.second.id) for p in pairs}
+    by_email: dict[str, list[int]] = {}
+    for stakeholder_id, email in db.session.execute(
+            select(Stakeholder.id, Stakeholder.email)
+            .where(active, Stakeholder.email.in_(emails))
+            .order_by(Stakeholder.email, Stakeholder.id)):
+        by_email.setdefault(email, []).append(stakeholder_id)
+    for ids in by_email.values():
+        for other in ids[1:]:
+            found.setdefault((ids[0], other), reason_email)
+
     reason_name = str(_l("similar name in the same organisation"))
-    memberships = db.session.scalars(select(Membership).join(Membership.person).where(
-        active).order_by(Membership.organisation_id, Stakeholder.sort_name)).all()
-    by_organisation: dict[int, list[Stakeholder]] = {}
-    for membership in memberships:
-        by_organisation.setdefault(membership.organisation_id, []).append(membership.person)
-    for people in by_organisation.values():
-        for index, first in enumerate(people):
-            for second in people[index + 1:]:
-                key = (min(first.id, second.id), max(first.id, second.id))
-                if key in seen or len(pairs) >= limit:
+    members: dict[int, list[tuple[int, str]]] = {}
+    for organisation_id, person_id, sort_name in db.session.execute(
+            select(Membership.organisation_id, Stakeholder.id, Stakeholder.sort_name)
+            .join(Stakeholder, Membership.person_id == Stakeholder.id).where(active)
+            .order_by(Membership.organisation_id, Stakeholder.id)):
+        members.setdefault(organisation_id, []).append((person_id, sort_name))
+    for people in members.values():
+        if len(found) >= limit:
+            break
+        for first, second in _similar_names(people):
+            found.setdefault((first, second), reason_name)
+
+    pairs = list(found.items())[:limit]
+    wanted = {stakeholder_id for pair, _reason in pairs for stakeholder_id in pair}
+    records = {s.id: s for s in db.session.scalars(
+        select(Stakeholder).where(Stakeholder.id.in_(wanted))
+        .options(lazyload(Stakeholder.categories), lazyload(Stakeholder.tags)))}
+    return [DuplicatePair(records[first], records[second], reason)
+            for (first, second), reason in pairs]
+
+
+#: Words many names share without making them alike ("de" in "Anna de Vries").
+_PARTICLES = frozenset({"de", "van", "der", "den", "het", "ter", "ten", "te", "op", "in",
+                        "la", "le", "du", "von", "jr", "sr"})
+
+
+def _similar_names(people: Sequence[tuple[int, str]]) -> Iterator[tuple[int, int]]:
+    """Pairs (lower id first) of people whose names share a word and are alike."""
+    by_word: dict[str, list[tuple[int, str]]] = {}
+    for person in people:
+        for word in set(person[1].replace(".", " ").split()):
+            if len(word) > 1 and word not in _PARTICLES:
+                by_word.setdefault(word, []).append(person)
+    compared: set[tuple[int, int]] = set()
+    for group in by_word.values():
+        for index, (first_id, first_name) in enumerate(group):
+            matcher = difflib.SequenceMatcher(None, "", first_name)  # caches its 2nd
+            for second_id, second_name in group[index + 1:]:
+                key = (min(first_id, second_id), max(first_id, second_id))
+                if key in compared:
                     continue
-                ratio = difflib.SequenceMatcher(None, first.sort_name, second.sort_name).ratio()
-                if ratio >= 0.85:
-                    seen.add(key)
-                    pairs.append(DuplicatePair(*sorted((first, second), key=lambda s: s.id),
-                                               reason=reason_name))
-    return pairs[:limit]
+                compared.add(key)
+                matcher.set_seq1(second_name)
+                if matcher.real_quick_ratio() >= SIMILAR_NAME and \
+                        matcher.quick_ratio() >= SIMILAR_NAME and \
+                        matcher.ratio() >= SIMILAR_NAME:
+                    yield key
 
 
 def referencing_columns() -> list[Column[Any]]:

@@ -119,6 +119,8 @@ def test_a_clean_file_is_checked_then_imported_once_confirmed(app, client, login
     events = db.session.scalars(select(AuditEvent).where(
         AuditEvent.entity_type.in_(["stakeholders", "stakeholder_imports"]))).all()
     assert sum(e.action == "create" for e in events) == 3
+    assert sum(e.action == "add_membership" for e in events) == 1
+    assert {e.actor_id for e in events} == {editor.id}
     imported = [e for e in events if e.action == "import"]
     assert len(imported) == 1 and imported[0].actor_id == editor.id
     assert imported[0].changes["rows"]["new"] == 3

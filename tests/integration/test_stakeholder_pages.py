@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -180,7 +179,7 @@ def test_list_runs_the_same_number_of_queries_at_10_and_50000_rows(client, login
     urls = ["/stakeholders/", "/stakeholders/?kind=person",
             "/stakeholders/?kind=organisation", "/stakeholders/?q=jansen",
             "/stakeholders/?q=anna+jan", "/stakeholders/?category=inwoner",
-            "/stakeholders/?tag=ouderen", "/stakeholders/?q=niemand"]
+            "/stakeholders/?tag=ouderen", "/stakeholders/?q=niemand", "/stakeholders/duplicates"]
 
     def counts() -> list[int]:
         found = []
@@ -193,9 +192,7 @@ def test_list_runs_the_same_number_of_queries_at_10_and_50000_rows(client, login
         return found
 
     small = counts()
-    started = time.monotonic()
     bulk_insert(db, BULK)
-    inserted = time.monotonic() - started
     assert stakeholder_count(db) == 10 + BULK
     large = counts()
     assert large == small, f"queries at 10 rows: {small}, at {10 + BULK}: {large}"
@@ -204,7 +201,6 @@ def test_list_runs_the_same_number_of_queries_at_10_and_50000_rows(client, login
     with count_queries() as counter:
         last = text(client.get(f"/stakeholders/?page={(10 + BULK) // 25}"))
     assert counter.count == small[0] and "Stichting" in " ".join(table_rows(last))
-    assert inserted < 30
 
 
 # --- the stakeholder page ---------------------------------------------------------------
