@@ -89,6 +89,7 @@ def _init_extensions(app: Flask) -> None:
     from app.extensions import csrf, db, login_manager, migrate
     from app.jobs import demo  # noqa: F401  (registers the core's jobs)
     from app.jobs.runners import make_runner
+    from app.plans import models as _plan_models  # noqa: F401  (tables in the metadata)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))

@@ -23,12 +23,14 @@ from app.errors import DomainError
 from app.jobs.services import JobContext, enqueue, job
 from app.labels import register as register_label
 from app.permissions import Permission, Role, has_permission, login_required, public, require
+from app.plans.services import PlanKind
 from app.plugins.hookspecs import hookimpl
 from app.plugins.manager import API_VERSION
 from app.plugins.settings import Setting
 from app.plugins.translations import PluginTranslations, plugin_domain
 from app.plugins.ui import SLOTS, NavItem, SlotContent, Widget
 from app.stakeholders.services import Category
+from app.workflow import Field, Phase, State, Transition, Workflow
 
 Model = db.Model
 
@@ -37,18 +39,24 @@ __all__ = [
     "SLOTS",
     "Category",
     "DomainError",
+    "Field",
     "JobContext",
     "Model",
     "Municipality",
     "NavItem",
     "Permission",
+    "Phase",
+    "PlanKind",
     "PluginBlueprint",
     "PluginTranslations",
     "Role",
     "Setting",
     "SlotContent",
+    "State",
+    "Transition",
     "UTCDateTime",
     "Widget",
+    "Workflow",
     "audit",
     "db",
     "diff",

@@ -35,6 +35,13 @@ def _json_value(value: Any) -> Any:
     return str(value)
 
 
+def _json_changes(changes: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``changes`` with dates, amounts and codes as JSON values, so callers may pass them."""
+    return {key: {part: _json_value(value) for part, value in entry.items()}
+            if isinstance(entry, Mapping) else _json_value(entry)
+            for key, entry in (changes or {}).items()}
+
+
 def diff(old: Mapping[str, Any], new: Mapping[str, Any],
          personal_fields: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
     """The fields whose value differs, with values only for non-personal fields."""
@@ -92,7 +99,7 @@ def audit(action: str, entity: Any, *, changes: Mapping[str, Any] | None = None,
         entity_type=entity_type,
         entity_id=entity_id,
         action=action,
-        changes=dict(changes or {}),
+        changes=_json_changes(changes),
     )
     (session or db.session).add(event)
     return event
@@ -108,7 +115,7 @@ def audit_many(action: str, entries: Iterable[tuple[Any, Mapping[str, Any]]], *,
               "source": source or ("web" if has_request_context() else "cli"),
               "occurred_at": utcnow()}
     rows = [{**common, "entity_type": entity_type, "entity_id": entity_id,
-             "changes": dict(changes)}
+             "changes": _json_changes(changes)}
             for entity, changes in entries
             for entity_type, entity_id in [entity_key(entity)]]
     if rows:

@@ -54,3 +54,31 @@ def dashboard_widgets(user: Any) -> list[Widget]:
         Widget(_l("Recent changes"), recent_changes_widget, priority=900,
                permission="view_audit"),
     ]
+
+
+@hookimpl
+def plan_types() -> list[Any]:
+    from app.plans.services import CORE_KINDS
+
+    return list(CORE_KINDS)
+
+
+@hookimpl
+def workflows() -> list[Any]:
+    from app.plans.workflow import DEFAULT_WORKFLOW
+
+    return [DEFAULT_WORKFLOW]
+
+
+@hookimpl
+def transition_guards(plan: Any, transition: Any) -> list[str]:
+    from app.plans.transitions import core_guards
+
+    return core_guards(plan, transition)
+
+
+@hookimpl
+def transition_effects(plan: Any, transition: Any, user: Any) -> None:
+    from app.plans.transitions import core_effects
+
+    core_effects(plan, transition, user)

@@ -22,9 +22,13 @@ if TYPE_CHECKING:
     from flask import Blueprint
 
     from app.config import Municipality
+    from app.plans.models import Plan
+    from app.plans.models import Transition as TransitionRecord
+    from app.plans.services import PlanKind
     from app.plugins.settings import Setting
     from app.plugins.ui import NavItem, SlotContent, Widget
     from app.stakeholders.services import Category
+    from app.workflow import Transition, Workflow
 
 PROJECT = "koers"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -114,4 +118,63 @@ def dashboard_title(user: Any) -> str | None:
 
     Runs when the dashboard is shown. ``firstresult``: the earliest enabled plugin that returns
     a text wins; the core's welcome is used when none does.
+    """
+
+
+@hookspec
+def plan_types() -> list[PlanKind]:
+    """Kinds of plan this plugin adds, e.g. a municipality's own "koersdocument".
+
+    Runs whenever the plans area needs its kinds (forms, filters, creating a plan). Collected;
+    the core's kinds (beleidsplan, beleidskader, koersdocument, nota, uitvoeringsprogramma)
+    come from the core's own implementation. Where two define the same code, the earliest
+    enabled plugin wins, and plugins win over the core. A kind may name the workflow its new
+    plans follow (``PlanKind(code, label, workflow="<plugin>.<name>")``).
+    """
+
+
+@hookspec
+def workflows() -> list[Workflow]:
+    """Workflows this plugin defines: states (each mapped to a core phase) and transitions.
+
+    Runs once when the app is created; every workflow is validated then, and a workflow whose
+    name, state codes or transition names do not start with ``<plugin>.`` stops start-up with
+    a message naming the plugin. Collected; the core's default workflow (``core.default``)
+    comes from the core's own implementation.
+    """
+
+
+@hookspec
+def transition_guards(plan: Plan, transition: Transition, user: Any) -> list[str] | None:
+    """Conditions for taking ``transition`` on ``plan`` as ``user`` that are not met, as
+    messages (translated) — or an empty list or ``None`` when all are met.
+
+    Runs each time a step is checked or taken, for every step, of every workflow: return
+    ``None`` for steps the plugin has no opinion on (check ``transition.name`` or the names in
+    ``transition.guards``). Collected: the step is refused when any implementation returns a
+    message, and the refusal lists every message of every implementation. **Fails closed**: an
+    implementation that raises refuses the step with a message naming the plugin, and is
+    logged. The core's implementation checks the ``core.*`` guards its own workflow names.
+    """
+
+
+@hookspec
+def transition_effects(plan: Plan, transition: Transition, user: Any) -> None:
+    """Do what taking ``transition`` on ``plan`` entails, inside the step's transaction, e.g.
+    take a named revision or open a comment period.
+
+    Runs after every guard passed, before the step is recorded, for every step of every
+    workflow (act only on the steps that concern the plugin). Collected, in enabled order
+    with the core last. An exception rolls back the whole step, the plan's new state
+    included, and names the plugin.
+    """
+
+
+@hookspec
+def after_transition(plan: Plan, transition: Transition, user: Any,
+                     record: TransitionRecord) -> None:
+    """React to a step taken on ``plan`` after it was committed: notifications, messages.
+
+    Runs once the step and its effects are saved. Collected; an exception is logged with the
+    plugin's name and changes nothing (the step stays taken). Must be safe to run again.
     """

@@ -52,6 +52,10 @@ def attach_plugins(app: Flask, manager: PluginManager) -> None:
         # After the app's own and the blueprints' templates; plugin templates are namespaced
         # (templates/<name>/…), so they can neither collide nor override the core's.
         app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader, *template_loaders])
+    from app.plans.transitions import check_workflows
+
+    # Workflows are declarations: a plugin's mistake stops start-up, naming the plugin.
+    app.extensions["koers_workflows"] = check_workflows(manager)
     owners = {mapper.local_table.name: mapper.class_.__module__
               for mapper in db.Model.registry.mappers if mapper.local_table is not None}
     manager.check_tables(db.metadata.tables, owners)

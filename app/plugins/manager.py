@@ -262,6 +262,16 @@ class PluginManager:
             results.append((impl.plugin_name, result))
         return results
 
+    def implementations(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """(plugin name, zero-argument callable) for each implementation of a hook, in calling
+        order, for callers that run and judge each one separately (workflow guards)."""
+        found = []
+        for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
+            arguments = [kwargs[arg] for arg in impl.argnames]
+            found.append((impl.plugin_name,
+                          lambda impl=impl, arguments=arguments: impl.function(*arguments)))
+        return found
+
     def implemented_hooks(self, plugin: str) -> list[str]:
         module = self.pm.get_plugin(plugin)
         return sorted(hook.name for hook in self.pm.get_hookcallers(module) or [])

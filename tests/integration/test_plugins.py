@@ -397,3 +397,109 @@ def test_throwaway_hooks_fixture_for_plugin_authors(app, client, login_as, throw
     throwaway_hooks(Hooks())
     login_as("viewer")
     assert "Throwaway" in client.get("/").get_data(as_text=True)
+
+
+# --- plan hooks -----------------------------------------------------------------------------
+
+def _wijkplan(title: str = "Wijkplan Noord", summary: str | None = None):
+    from app.plans.services import PlanData, create_plan
+
+    plan = create_plan(PlanData(title=title, kind="wijkplan", summary=summary))
+    database.session.commit()
+    return plan
+
+
+def test_hook_plan_types_adds_kinds_that_bring_their_workflow(app):
+    from app.plans.services import kinds
+
+    found = kinds()
+    assert {"beleidsplan", "uitvoeringsprogramma"} <= set(found)  # the core's own
+    assert found["wijkplan"].workflow == "testplugin.review"
+    plan = _wijkplan()
+    assert (plan.workflow, plan.state, plan.phase) == ("testplugin.review",
+                                                       "testplugin.draft", "concept")
+
+
+def test_hook_workflows_are_collected_and_checked_at_start_up(app, throwaway_hooks):
+    from app.plans.transitions import check_workflows, workflows
+    from app.plugin_api import Phase, State, Workflow, hookimpl
+    from app.workflow import WorkflowDefinitionError
+
+    assert {"core.default", "testplugin.review"} <= set(workflows())
+
+    class Intruder:
+        @hookimpl
+        def workflows(self):
+            return [Workflow("testplugin.stolen", "Stolen", (
+                State("testplugin.only", "Only", Phase.CONCEPT),), (), "testplugin.only")]
+
+    throwaway_hooks(Intruder(), name="intruder")
+    with pytest.raises(WorkflowDefinitionError, match="intruder"):
+        check_workflows(app.extensions["koers_plugins"])
+
+
+def test_hook_transition_guards_refuse_and_fail_closed(app, make_user):
+    from datetime import date
+
+    from app.plans import transitions
+
+    editor = make_user("editor")
+    plan = _wijkplan()
+    with app.test_request_context():
+        found = transitions.refusals(plan, "testplugin.approve", editor,
+                                     {"decided_on": date(2026, 3, 1)})
+    assert [(r.source, r.message) for r in found] == [
+        ("testplugin", "Write a summary first.")]
+    broken = _wijkplan("guard-boom", summary="Samenvatting")
+    with app.test_request_context():
+        found = transitions.refusals(broken, "testplugin.approve", editor,
+                                     {"decided_on": date(2026, 3, 1)})
+    assert [r.source for r in found] == ["testplugin"]  # fail closed, naming the plugin
+
+
+def test_hook_transition_effects_run_inside_the_step(app, make_user):
+    from datetime import date
+
+    from app.plans import transitions
+    from app.plans.models import Plan
+    from app.workflow import EffectFailed
+    from tests.plugins.testplugin.models import Note
+
+    editor = make_user("editor", name="Eva Editor")
+    plan = _wijkplan(summary="Samen met de wijk")
+    with app.test_request_context():
+        transitions.take(plan, "testplugin.approve", user=editor,
+                         values={"decided_on": date(2026, 3, 1)})
+    database.session.commit()
+    assert plan.phase == "vastgesteld"
+    assert database.session.scalars(select(Note.text)).all() == [
+        f"approved plan {plan.id} by Eva Editor"]
+
+    broken = _wijkplan("effect-boom", summary="Samenvatting")
+    with app.test_request_context(), pytest.raises(EffectFailed) as error:
+        transitions.take(broken, "testplugin.approve", user=editor,
+                         values={"decided_on": date(2026, 3, 1)})
+    assert error.value.source == "testplugin"
+    database.session.rollback()
+    assert database.session.get(Plan, broken.id).state == "testplugin.draft"
+
+
+def test_hook_after_transition_runs_after_commit_and_failures_change_nothing(app, make_user,
+                                                                           caplog):
+    from datetime import date
+
+    from app.plans import transitions
+    from tests.plugins.testplugin import AFTER_TRANSITION
+
+    AFTER_TRANSITION.clear()
+    editor = make_user("editor")
+    for title in ("Wijkplan Zuid", "after-boom"):
+        plan = _wijkplan(title, summary="Samenvatting")
+        with app.test_request_context():
+            record = transitions.take(plan, "testplugin.approve", user=editor,
+                                      values={"decided_on": date(2026, 3, 1)})
+            database.session.commit()
+            transitions.after_commit(plan, record, editor)
+        assert plan.state == "testplugin.approved"
+    assert [entry[1] for entry in AFTER_TRANSITION] == ["testplugin.approve"]
+    assert "plugin testplugin failed in hook after_transition" in caplog.text

@@ -7,10 +7,16 @@ import click
 
 from app.plugin_api import (
     Category,
+    Field,
     NavItem,
+    Phase,
+    PlanKind,
     Setting,
     SlotContent,
+    State,
+    Transition,
     Widget,
+    Workflow,
     hookimpl,
     render_template,
 )
@@ -84,3 +90,57 @@ def demo_data(municipality):
 
     if not db.session.query(Note).filter_by(text="Demo note").first():
         db.session.add(Note(text="Demo note"))
+
+
+REVIEW = Workflow(
+    name="testplugin.review",
+    label=_l("Review by the neighbourhood"),
+    initial="testplugin.draft",
+    states=(State("testplugin.draft", _l("Draft"), Phase.CONCEPT),
+            State("testplugin.approved", _l("Approved"), Phase.VASTGESTELD)),
+    transitions=(Transition("testplugin.approve", ("testplugin.draft",), "testplugin.approved",
+                            _l("Approve"),
+                            fields=(Field("decided_on", _l("Approved on"), "date"),),
+                            guards=("testplugin.has_summary",),
+                            effects=("testplugin.note",)),),
+)
+#: What after_transition saw, for the tests: (plan id, transition name, record id).
+AFTER_TRANSITION: list[tuple[int, str, int]] = []
+
+
+@hookimpl
+def plan_types():
+    return [PlanKind("wijkplan", _l("Neighbourhood plan"), workflow="testplugin.review")]
+
+
+@hookimpl
+def workflows():
+    return [REVIEW]
+
+
+@hookimpl
+def transition_guards(plan, transition, user):
+    if plan.title == "guard-boom":
+        raise RuntimeError("the guard broke")
+    if "testplugin.has_summary" in transition.guards and not plan.summary:
+        return [_("Write a summary first.")]
+    return None
+
+
+@hookimpl
+def transition_effects(plan, transition, user):
+    from app.plugin_api import db
+
+    from .models import Note
+
+    if "testplugin.note" in transition.effects:
+        if plan.title == "effect-boom":
+            raise RuntimeError("the effect broke")
+        db.session.add(Note(text=f"approved plan {plan.id} by {user.name}"))
+
+
+@hookimpl
+def after_transition(plan, transition, user, record):
+    if plan.title == "after-boom":
+        raise RuntimeError("the notification broke")
+    AFTER_TRANSITION.append((plan.id, transition.name, record.id))

@@ -1,0 +1,1 @@
+"""Policy plans: text, themes, goals, the implementation programme, workflow and revisions."""
