@@ -128,11 +128,15 @@ def _register_blueprints(app: Flask) -> None:
     from app.jobs.views import bp as jobs_bp
     from app.main import error_pages
     from app.main.views import bp as main_bp
+    from app.plans import programme_views as _programme_views  # noqa: F401  (routes on bp)
+    from app.plans import views as _plan_views  # noqa: F401  (routes on bp)
+    from app.plans.blueprint import bp as plans_bp
     from app.stakeholders import transfer_views as _transfer_views  # noqa: F401  (routes on bp)
     from app.stakeholders import views as _stakeholder_views  # noqa: F401  (routes on bp)
     from app.stakeholders.blueprint import bp as stakeholders_bp
 
-    for blueprint in (main_bp, auth_bp, accounts_bp, audit_bp, jobs_bp, stakeholders_bp):
+    for blueprint in (main_bp, auth_bp, accounts_bp, audit_bp, jobs_bp, stakeholders_bp,
+                      plans_bp):
         app.register_blueprint(blueprint)
     error_pages.init_app(app)
 

@@ -1,5 +1,5 @@
-"""Demo data for a demonstration instance: staff accounts and the stakeholder register;
-later areas add theirs.
+"""Demo data for a demonstration instance: staff accounts, the stakeholder register and the
+plans; later areas add theirs.
 
 Loading is idempotent: running it again keeps what exists and adds nothing twice.
 """
@@ -31,6 +31,7 @@ class DemoResult:
     admin_password: str | None  # only when the admin was created just now
     created_accounts: int
     created_stakeholders: int = 0
+    created_plans: int = 0
 
 
 def load_demo(municipality: Municipality) -> DemoResult:
@@ -52,7 +53,12 @@ def load_demo(municipality: Municipality) -> DemoResult:
     from app.stakeholders.demo import load_demo_stakeholders
 
     stakeholders = load_demo_stakeholders()
+    db.session.flush()
+    from app.plans.demo import load_demo_plans
+
+    adviser = accounts.get_by_email(f"{DEMO_STAFF[0][0]}@{municipality.slug}.koers.example")
+    plans = load_demo_plans(adviser)
     # Plugins add their municipality's demo data in the same transaction, in enabled order.
     current_app.extensions["koers_plugins"].call_each("demo_data", municipality=municipality)
     db.session.commit()
-    return DemoResult(email, admin_password, created, stakeholders)
+    return DemoResult(email, admin_password, created, stakeholders, plans)

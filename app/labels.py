@@ -57,6 +57,10 @@ def label(kind: str, code: str) -> str:
     return str(_labels.get(kind, {}).get(code, code))
 
 
+def field_label(code: str) -> str:
+    return label("field", code)
+
+
 def field_value(field: str, value: object) -> str:
     """A recorded value as a person reads it: yes/no, role names, a dash for nothing."""
     if value is None or value == "":
@@ -79,7 +83,7 @@ TEMPLATE_HELPERS = {
     "job_label": lambda code: label("job", code),
     "job_status_label": lambda code: label("job_status", code),
     "entity_label": lambda code: label("entity", code),
-    "field_label": lambda code: label("field", code),
+    "field_label": field_label,
     "kind_label": lambda code: label("kind", code),
     "legal_ground_label": lambda code: label("legal_ground", code),
     "field_value": field_value,

@@ -201,6 +201,7 @@ class Action(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     trekker: Mapped[Stakeholder | None] = relationship(lazy="raise")
+    plan: Mapped[Plan] = relationship(lazy="raise")
     partners: Mapped[list[ActionPartner]] = relationship(
         back_populates="action", cascade="all, delete-orphan", lazy="raise")
 

@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
+from app import references
 from app.audit.services import audit, recorded_changes
 from app.database import db
 from app.errors import DomainError
@@ -228,6 +229,19 @@ def set_archived(plan: Plan, archived: bool, *, actor: Any = None) -> None:
         plan.archived = archived
         audit("archive" if archived else "unarchive", plan, actor=actor,
               changes={"archived": {"old": not archived, "new": archived}})
+
+
+def delete_or_archive(plan: Plan, *, actor: Any = None) -> bool:
+    """Delete a plan nothing refers to (found through the foreign keys, plugin tables
+    included); otherwise archive it, so nothing that depends on it is lost. True if deleted."""
+    found = references.references("plans", plan.id, skip=("plan_laws",))
+    if found:
+        set_archived(plan, True, actor=actor)
+        return False
+    audit("delete", plan, actor=actor, changes={"title": {"old": plan.title, "new": None}})
+    db.session.delete(plan)
+    db.session.flush()
+    return True
 
 
 def get_plan(plan_id: int) -> Plan | None:

@@ -8,12 +8,14 @@ from flask_babel import lazy_gettext as _l
 
 from app.plugins.hookspecs import hookimpl
 from app.plugins.ui import NavItem, Widget, render_partial
+from app.terms import TERMS
 
 
 @hookimpl
 def navigation_items(user: Any) -> list[NavItem]:
     return [
         NavItem(_l("Dashboard"), "main.dashboard", "view", priority=0),
+        NavItem(TERMS["plans"], "plans.index", "view", priority=20, active_prefix="plans."),
         NavItem(_l("Stakeholders"), "stakeholders.index", "view", priority=30,
                 active_prefix="stakeholders."),
         NavItem(_l("Staff accounts"), "accounts.index", "manage_users", priority=900,
@@ -44,8 +46,12 @@ def stakeholder_categories() -> list[Any]:
 @hookimpl
 def dashboard_widgets(user: Any) -> list[Widget]:
     from app.main.widgets import jobs_widget, recent_changes_widget, terminology_widget
+    from app.plans.widgets import decisions_widget, my_plans_widget, overdue_actions_widget
 
     return [
+        Widget(_l("My plans"), my_plans_widget, priority=20),
+        Widget(_l("Decisions coming up"), decisions_widget, priority=30),
+        Widget(_l("Overdue actions"), overdue_actions_widget, priority=40),
         Widget(_l("Your account"), lambda: render_partial("main/widgets/account.html"),
                priority=10),
         Widget(_l("Background jobs"), jobs_widget, priority=800, permission="manage_instance"),

@@ -25,6 +25,8 @@ SLOTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "dashboard.top": ("above the dashboard's cards", ("user",)),
     "dashboard.bottom": ("below the dashboard's cards", ("user",)),
     "profile.after": ("below the profile page's sections", ("user",)),
+    "plan.overview": ("panels on a plan's overview tab", ("plan", "user")),
+    "plan.programme": ("below a plan's implementation programme", ("plan", "user")),
     "footer": ("in the footer of every page", ()),
 }
 

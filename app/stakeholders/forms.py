@@ -10,19 +10,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     RadioField,
-    SelectMultipleField,
     StringField,
     TelField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.errors import DomainError
+from app.form_fields import DomainForm, MultiCheckboxField, date_field
 from app.stakeholders import services
 from app.stakeholders.models import Kind, LegalGround, Stakeholder
 
@@ -33,16 +31,7 @@ TEXT_FIELDS = ("name", "email", "phone", "address", "postcode", "place", "websit
                "consent_purpose", "consent_source")
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """A group of checkboxes (rendered as a fieldset by the ``field`` macro)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def _date_field(label: Any) -> DateField:
-    return DateField(label, validators=[Optional()],
-                     invalid_value_message=_l("Enter a valid date: day, month and year."))
+_date_field = date_field
 
 
 def legal_ground_choices() -> list[tuple[str, str]]:
@@ -54,7 +43,7 @@ def split_tags(text: str | None) -> list[str]:
     return [tag.strip() for tag in (text or "").split(",") if tag.strip()]
 
 
-class StakeholderForm(FlaskForm):
+class StakeholderForm(DomainForm):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")),
                                                Length(max=200)])
     email = EmailField(_l("E-mail address"), validators=[Optional(), Length(max=254)])
@@ -99,14 +88,6 @@ class StakeholderForm(FlaskForm):
 
     def validate_tags(self, field: StringField) -> None:
         _check(services.clean_tags, split_tags(field.data))
-
-    def add_error(self, error: DomainError) -> None:
-        """Show a service's refusal next to the field it names, or above the form."""
-        target = self._fields.get(error.field or "")
-        if target is not None:
-            target.errors = [*target.errors, error.message]
-        else:
-            self.form_errors.append(error.message)
 
     def to_data(self, existing: Stakeholder | None = None) -> services.StakeholderData:
         values: dict[str, Any] = {name: self._fields[name].data for name in TEXT_FIELDS

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Select, and_, delete, func, insert, select, text, update
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
+from app import references
 from app.audit.models import AuditEvent
 from app.audit.services import audit, audit_many, recorded_changes
 from app.database import db, utcnow
@@ -553,18 +554,10 @@ def _similar_names(people: Sequence[tuple[int, str]]) -> Iterator[tuple[int, int
 
 def referencing_columns() -> list[Column[Any]]:
     """Every column in the metadata (core and plugins) with a foreign key to a stakeholder."""
-    columns = []
-    for table in db.metadata.sorted_tables:
-        for column in table.columns:
-            if any(fk.column.table.name == "stakeholders" for fk in column.foreign_keys):
-                columns.append(column)
-    return columns
+    return references.referencing_columns("stakeholders")
 
 
-def _existing_tables() -> set[str]:
-    from sqlalchemy import inspect
-
-    return set(inspect(db.engine).get_table_names())
+_existing_tables = references.existing_tables
 
 
 @dataclass
@@ -586,19 +579,11 @@ def _check_merge(source: Stakeholder, target: Stakeholder) -> None:
 
 def merge_preview(source: Stakeholder, target: Stakeholder) -> MergePreview:
     _check_merge(source, target)
-    existing = _existing_tables()
-    references = []
-    for column in referencing_columns():
-        if column.table.name not in existing:
-            continue
-        rows = db.session.scalar(select(func.count()).select_from(column.table)
-                                 .where(column == source.id)) or 0
-        if rows:
-            references.append((column.table.name, column.name, rows))
+    found = references.references("stakeholders", source.id)
     filled = [name for name in ("email", "phone", "address", "postcode", "place", "website",
                                 "notes", "retention_until")
               if getattr(target, name) in (None, "") and getattr(source, name) not in (None, "")]
-    return MergePreview(source, target, references, filled)
+    return MergePreview(source, target, found, filled)
 
 
 def merge(source: Stakeholder, target: Stakeholder, *, actor: Any = None) -> MergePreview:

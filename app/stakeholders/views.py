@@ -94,8 +94,11 @@ def show(stakeholder_id: int):
         people: list[Membership] = []
     else:
         memberships, people = [], services.members(stakeholder)
+    from app.plans.services import plans_of_stakeholder
+
+    involvements = plans_of_stakeholder([stakeholder.id])[stakeholder.id]
     return render_template("stakeholders/show.html", stakeholder=stakeholder,
-                           memberships=memberships, people=people,
+                           memberships=memberships, people=people, involvements=involvements,
                            categories=services.categories(), confirm=ConfirmForm())
 
 

@@ -73,7 +73,7 @@ def test_administrator_signs_in_to_the_dashboard(browser_page, axe_check, make_u
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Anna Admin")
     menu = page.get_by_role("navigation", name=re.compile("Hoofdmenu|Main menu"))
-    expect(menu.get_by_role("link")).to_have_count(4)  # dashboard, stakeholders, 2 admin pages
+    expect(menu.get_by_role("link")).to_have_count(5)  # dashboard, plans, stakeholders, 2 admin
     expect(menu.locator("[aria-current=page]")).to_have_count(1)
     expect(page.get_by_role("banner").get_by_role("link", name="Anna Admin")).to_be_visible()
     axe_check()

@@ -247,3 +247,24 @@ def test_merging_a_stakeholder_repoints_every_plan_reference(app, db):
     assert db.session.get(Action, action.id).trekker_id == keep.id
     assert db.session.scalars(select(Involvement.stakeholder_id)).all() == [keep.id]
     assert db.session.scalars(select(ActionPartner.stakeholder_id)).all() == [org_keep.id]
+
+
+def test_demo_plans_are_an_adopted_framework_with_a_programme_per_theme(app, db):
+    runner = app.test_cli_runner()
+    for _ in range(2):
+        result = runner.invoke(args=["demo", "setup"])
+        assert result.exit_code == 0, result.output
+    framework = db.session.scalars(select(Plan).where(Plan.kind == "beleidskader")).one()
+    assert framework.phase == "vastgesteld" and framework.sponsor_id is not None
+    themes = services.themes_of(framework)
+    programmes = services.children_of(framework)
+    assert len(themes) == 6 and len(programmes) == 6
+    assert {p.parent_theme_id for p in programmes} == {t.id for t in themes}
+    figures = services.rollup(framework)
+    assert figures.actions >= 8 and figures.budget > Decimal("100000")
+    assert 0 < figures.progress < 100
+    from app.plans import revisions, transitions
+
+    assert [r.name for r in revisions.revisions_of(framework)] == ["ontwerp", "vastgesteld"]
+    assert [s.decided_on for s in transitions.history(framework)] == [date(2025, 11, 4),
+                                                                      date(2026, 1, 29)]

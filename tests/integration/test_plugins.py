@@ -105,7 +105,7 @@ def test_hook_navigation_items_in_the_menu_with_the_core_items(client, login_as)
     menu = page[page.index('class="main-nav"'):page.index("</nav>")]
     labels = re.findall(r'<a href="[^"]+"[^>]*>([^<]+)</a>', menu)
     # by priority; no administration items for a viewer
-    assert labels == ["Overzicht", "Betrokkenen", "Testnotities"]
+    assert labels == ["Overzicht", "Beleidsplannen", "Betrokkenen", "Testnotities"]
 
 
 def test_hook_dashboard_widgets_and_hook_template_slot_on_the_dashboard(client, login_as):
