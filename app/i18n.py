@@ -8,9 +8,8 @@ core catalogue (see ``BABEL_TRANSLATION_DIRECTORIES`` in :mod:`app.config`).
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
-from babel.numbers import format_currency
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_login import current_user
@@ -36,14 +35,28 @@ def current_language() -> str:
     return get_locale().language if get_locale() else "nl"
 
 
+EURO_QUANTUM = Decimal("0.01")
+
+
 def euro(amount: Decimal | int | float | None) -> str:
+    """€ 1.250,50 (with a no-break space), exactly as Babel writes euros for ``nl_NL`` —
+    written out because a programme page shows thousands of amounts and Babel's general
+    formatter costs a quarter millisecond each. A test compares the two."""
     if amount is None:
         return ""
-    return format_currency(Decimal(str(amount)), "EUR", locale="nl_NL")
+    value = Decimal(str(amount)).quantize(EURO_QUANTUM, rounding=ROUND_HALF_EVEN)
+    digits = f"{abs(value):,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return f"€\xa0-{digits}" if value.is_signed() else f"€\xa0{digits}"
 
 
 def short_date(value: date | datetime | None) -> str:
-    return format_date(value, "short") if value else ""
+    """31-05-2017 in both languages (Dutch conventions); a moment in the municipality's
+    time zone."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        return format_date(value, "short")
+    return f"{value.day:02d}-{value.month:02d}-{value.year:04d}"
 
 
 def long_date(value: date | datetime | None) -> str:

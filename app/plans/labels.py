@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 
 from app.labels import register
@@ -56,6 +57,15 @@ for _code, _label in {
     register("field", _code, _label)
 
 
+def _translated(labels: dict[Any, Any]) -> dict[str, str]:
+    """``labels`` translated once per request: list pages show them on every row."""
+    cache = g.setdefault("koers_plan_labels", {})
+    key = id(labels)
+    if key not in cache:
+        cache[key] = {str(code): str(label) for code, label in labels.items()}
+    return cache[key]
+
+
 def kind_label(code: str) -> str:
     kind = services.kinds().get(code)
     return str(kind.label) if kind else code
@@ -66,7 +76,7 @@ def law_label(code: str) -> str:
 
 
 def phase_label(code: str) -> str:
-    return str(PHASES.get(code, code))  # type: ignore[call-overload]
+    return _translated(PHASES).get(code, code)
 
 
 def state_label(plan: Plan) -> str:
@@ -93,11 +103,11 @@ def step_label(plan: Plan, record: Any) -> str:
 
 
 def status_label(code: str) -> str:
-    return str(STATUSES.get(code, code))  # type: ignore[call-overload]
+    return _translated(STATUSES).get(code, code)
 
 
 def role_label(code: str) -> str:
-    return str(ROLES.get(code, code))  # type: ignore[call-overload]
+    return _translated(ROLES).get(code, code)
 
 
 TEMPLATE_HELPERS: dict[str, Any] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort
+from flask import abort, render_template
 from flask_babel import lazy_gettext as _l
 
 from app.plans import services, transitions
@@ -46,9 +46,12 @@ def read_only_reason(plan: Plan) -> Any:
     return None
 
 
-def editable_or_409(plan: Plan) -> None:
-    if read_only_reason(plan) is not None:
-        abort(409)
+def read_only_page(plan: Plan, tab: str) -> tuple[str, int] | None:
+    """The answer to an editing route on a read-only plan: 409 and the reason (shown by the
+    layout); None when the plan may change."""
+    if read_only_reason(plan) is None:
+        return None
+    return render_template("plans/read_only.html", **page_context(plan, tab)), 409
 
 
 def page_context(plan: Plan, active_tab: str) -> dict[str, Any]:

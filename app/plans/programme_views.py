@@ -43,7 +43,7 @@ from app.plans.models import (
     ProgressUpdate,
     Theme,
 )
-from app.plans.pages import page_context, plan_or_404, read_only_reason
+from app.plans.pages import page_context, plan_or_404, read_only_page
 from app.plans.programme_forms import (
     ActionForm,
     GoalForm,
@@ -73,12 +73,8 @@ def _page(template: str, plan: Plan, *, tab: str = PROGRAMME_TAB, status: int = 
     return render_template(template, **page_context(plan, tab), **context), status
 
 
-def _read_only(plan: Plan, tab: str = PROGRAMME_TAB):
-    """409 and the reason when the plan cannot be changed now; None when it can."""
-    reason = read_only_reason(plan)
-    if reason is None:
-        return None
-    return _page("plans/programme/read_only.html", plan, tab=tab, status=409)
+def _read_only(plan: Plan, tab: str = PROGRAMME_TAB) -> tuple[str, int] | None:
+    return read_only_page(plan, tab)
 
 
 def _theme_or_404(plan: Plan, theme_id: int) -> Theme:

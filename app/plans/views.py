@@ -12,7 +12,7 @@ from typing import Any
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -31,7 +31,7 @@ from app.plans.blueprint import bp
 from app.plans.forms import PlanForm, SectionForm, plan_form_values, step_form
 from app.plans.labels import TEMPLATE_HELPERS, state_label
 from app.plans.models import Law, Plan, PlanLaw, Section, Theme
-from app.plans.pages import editable_or_409, page_context, plan_or_404
+from app.plans.pages import page_context, plan_or_404, read_only_page
 from app.stakeholders.models import Stakeholder
 from app.stakeholders.transfer import neutralise
 from app.workflow import EffectFailed, Refusal, TransitionRefused
@@ -49,7 +49,8 @@ def _me() -> Any:
 @require(Permission.VIEW)
 def index() -> str:
     args = request.args
-    filters = {"q": args.get("q", "").strip()[:200], "phase": args.get("phase", ""),
+    filters = {"q": args.get("q", "").strip()[:200], "theme": args.get("theme", "").strip()[:200],
+               "phase": args.get("phase", ""),
                "kind": args.get("kind", ""), "law": args.get("law", ""),
                "owner": args.get("owner", ""), "archived": args.get("archived", "")}
     query = select(Plan).options(joinedload(Plan.owner))
@@ -65,7 +66,14 @@ def index() -> str:
     if filters["owner"] == "me":
         query = query.where(Plan.owner_id == current_user.id)
     for word in services.normalise(filters["q"]).split()[:5]:
-        query = query.where(or_(Plan.sort_title.contains(word, autoescape=True)))
+        query = query.where(Plan.sort_title.contains(word, autoescape=True))
+    if filters["theme"]:
+        # Plans with such a theme, and the programmes that work such a theme out.
+        themes = select(Theme.id)
+        for word in filters["theme"].lower().split()[:5]:
+            themes = themes.where(func.lower(Theme.name).contains(word, autoescape=True))
+        query = query.where(or_(Plan.id.in_(select(Theme.plan_id).where(
+            Theme.id.in_(themes))), Plan.parent_theme_id.in_(themes)))
     page = paginate(query.order_by(Plan.sort_title, Plan.id))
     figures = services.rollups([plan.id for plan in page.items])
     query_args = {key: value for key, value in filters.items() if value}
@@ -126,7 +134,8 @@ def show(plan_id: int) -> str:
 @require(Permission.EDIT)
 def edit(plan_id: int) -> Any:
     plan = plan_or_404(plan_id)
-    editable_or_409(plan)
+    if (refused := read_only_page(plan, "plans.show")) is not None:
+        return refused
     form = PlanForm(data=plan_form_values(plan), plan=plan)
     if form.validate_on_submit():
         version = request.form.get("version", "")
@@ -222,7 +231,8 @@ def text(plan_id: int) -> str:
 @require(Permission.EDIT)
 def add_section(plan_id: int) -> Any:
     plan = plan_or_404(plan_id)
-    editable_or_409(plan)
+    if (refused := read_only_page(plan, "plans.text")) is not None:
+        return refused
     form = SectionForm()
     if form.validate_on_submit():
         try:
@@ -250,7 +260,8 @@ def _section_or_404(plan: Plan, section_id: int) -> Section:
 @require(Permission.EDIT)
 def edit_section(plan_id: int, section_id: int) -> Any:
     plan = plan_or_404(plan_id)
-    editable_or_409(plan)
+    if (refused := read_only_page(plan, "plans.text")) is not None:
+        return refused
     section = _section_or_404(plan, section_id)
     form = SectionForm(data={"title": section.title, "body": section.body,
                              "version": str(section.version)})
@@ -283,9 +294,10 @@ def edit_section(plan_id: int, section_id: int) -> Any:
 
 @bp.route("/<int:plan_id>/sections/<int:section_id>/move", methods=["POST"])
 @require(Permission.EDIT)
-def move_section(plan_id: int, section_id: int) -> Response:
+def move_section(plan_id: int, section_id: int) -> Any:
     plan = plan_or_404(plan_id)
-    editable_or_409(plan)
+    if (refused := read_only_page(plan, "plans.text")) is not None:
+        return refused
     section = _section_or_404(plan, section_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)

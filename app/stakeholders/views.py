@@ -18,6 +18,7 @@ from app.audit.services import audit
 from app.auth.forms import ConfirmForm
 from app.database import db
 from app.errors import DomainError
+from app.labels import field_label
 from app.pagination import paginate
 from app.permissions import Permission, require
 from app.stakeholders import services
@@ -165,8 +166,8 @@ def _conflict(stakeholder: Stakeholder, form: StakeholderForm,
     rows = []
     for name in fields:
         current, mine = displayed(stakeholder, name), displayed(submitted, name)
-        rows.append({"name": name, "current": current, "submitted": mine,
-                     "differs": current != mine})
+        rows.append({"name": name, "label": field_label(name), "current": current,
+                     "submitted": mine, "differs": current != mine})
     last_change = db.session.scalar(
         select(AuditEvent).options(joinedload(AuditEvent.actor))
         .where(AuditEvent.entity_type == "stakeholders",

@@ -71,6 +71,18 @@ def test_dates_and_euros_in_dutch_format(app):
         with force_locale("en_NL"):
             assert long_date(date(2017, 5, 31)) == "31 May 2017"
             assert euro(Decimal("1250.5")) == "€\xa01.250,50"
+            assert short_date(date(2017, 7, 11)) == "11-07-2017"
+
+
+@pytest.mark.parametrize("amount", ["0", "0.005", "0.015", "1", "-1", "999.999", "1000",
+                                    "1250.5", "-1250.5", "1234567.89", "9999999999.99",
+                                    "-0.004", "12.345"])
+def test_euro_matches_babels_own_formatting(amount):
+    from babel.numbers import format_currency
+
+    from app.i18n import euro
+
+    assert euro(Decimal(amount)) == format_currency(Decimal(amount), "EUR", locale="nl_NL")
 
 
 def compiled_fixture(tmp_path: Path, slug: str) -> Path:

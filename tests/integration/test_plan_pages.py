@@ -79,6 +79,13 @@ def test_list_filters_by_phase_kind_law_owner_and_words(client, login_as, db):
     assert titles("/plans/?owner=me") == [framework.title]
     assert titles("/plans/?q=gezondheid") == ["Gezondheidsnota 2024"]
     assert titles("/plans/?phase=vastgesteld") == []
+    armoede = services.add_theme(framework, "Armoede en schulden")
+    db.session.flush()
+    new_plan("Programma armoede", kind="uitvoeringsprogramma", parent_id=framework.id,
+             parent_theme_id=armoede.id)
+    db.session.commit()
+    assert titles("/plans/?theme=armoede") == ["Programma armoede", framework.title]
+    assert titles("/plans/?theme=mantelzorg") == []
     assert "Oude nota armoedebestrijding" in titles("/plans/?archived=1")
 
 
@@ -332,3 +339,48 @@ def test_the_workflow_history_records_the_real_decision_date(app, db, make_user)
         record = transitions.take(plan, "core.adopt_draft", user=editor,
                                   values={"decided_on": date(2019, 8, 27)})
     assert record.decided_on == date(2019, 8, 27) and record.recorded_at.year >= 2026
+
+
+def test_plan_pages_run_the_same_queries_whatever_the_size(client, login_as, db,
+                                                          count_queries):
+    viewer = login_as("viewer")
+    plan = ready_plan(db)
+    child = new_plan("Programma", kind="uitvoeringsprogramma", parent_id=plan.id)
+    db.session.commit()
+    plan_id, child_id = plan.id, child.id
+    urls = [f"/plans/{plan_id}", f"/plans/{plan_id}/text", f"/plans/{plan_id}/history",
+            f"/plans/{plan_id}/programme", f"/plans/{plan_id}/involvement",
+            f"/plans/{plan_id}/revisions"]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            client.get(url)
+            with count_queries() as counter:
+                assert client.get(url).status_code == 200, url
+            found.append(counter.count)
+        return found
+
+    small = counts()
+    now = utcnow()
+    db.session.execute(sa.insert(Plan.__table__), [
+        {"title": f"Ander plan {n:04d}", "sort_title": f"ander plan {n:04d}",
+         "kind": "nota", "workflow": "core.default", "state": "core.concept",
+         "phase": "concept", "owner_id": viewer.id, "archived": False, "version": 1,
+         "created_at": now, "updated_at": now} for n in range(990)])
+    first_theme = db.session.scalar(select(func.max(Theme.id)))
+    db.session.execute(sa.insert(Theme.__table__), [
+        {"plan_id": plan_id, "position": n + 2, "name": f"Thema {n}", "version": 1}
+        for n in range(49)])
+    themes = db.session.scalars(select(Theme.id).where(Theme.id > first_theme)).all()
+    db.session.execute(sa.insert(Action.__table__), [
+        {"plan_id": plan_id if n % 2 else child_id, "theme_id": theme if n % 2 else None,
+         "title": f"Actie {n}", "position": n, "status": "running", "progress": n % 100,
+         "version": 1, "budget": Decimal("100.00"), "updated_at": now}
+        for theme in themes for n in range(20)])
+    db.session.execute(sa.insert(Section.__table__), [
+        {"plan_id": plan_id, "position": n + 2, "title": f"Hoofdstuk {n}",
+         "body": f"Tekst {n}", "version": 1, "updated_at": now} for n in range(30)])
+    db.session.commit()
+    assert plan_count(db) == 992
+    assert counts() == small
