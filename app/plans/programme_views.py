@@ -291,6 +291,32 @@ def add_goal(plan_id: int, theme_id: int):
                  theme=theme)
 
 
+@bp.route("/<int:plan_id>/themes/<int:theme_id>/goals/<int:goal_id>/edit",
+          methods=["GET", "POST"])
+@require(Permission.EDIT)
+def edit_goal(plan_id: int, theme_id: int, goal_id: int):
+    plan = plan_or_404(plan_id)
+    theme = _theme_or_404(plan, theme_id)
+    goal = db.session.get(Goal, goal_id)
+    if goal is None or goal.theme_id != theme.id:
+        abort(404)
+    if (refused := _read_only(plan)) is not None:
+        return refused
+    form = GoalForm(data={"title": goal.title, "description": goal.description or ""})
+    if form.validate_on_submit():
+        try:
+            services.update_goal(goal, form.title.data, form.description.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error)
+        else:
+            db.session.commit()
+            flash(_("The changes to “%(name)s” have been saved.", name=goal.title), "success")
+            return redirect(_programme_url(plan, f"theme-{theme.id}"))
+    return _page("plans/programme/goal_form.html", plan, status=_status(), form=form,
+                 theme=theme, goal=goal)
+
+
 # --- actions --------------------------------------------------------------------------------
 
 def _action_form(plan: Plan, action: Action | None = None,

@@ -340,6 +340,18 @@ def add_goal(theme: Theme, title: str, description: str | None = None, *,
     return goal
 
 
+def update_goal(goal: Goal, title: str, description: str | None, *,
+                actor: Any = None) -> None:
+    title = _title(title, limit=300)
+    with recorded_changes(goal) as changes:
+        goal.title, goal.description = title, _text(description, 5000)
+    if changes:
+        theme = db.session.get(Theme, goal.theme_id)
+        db.session.flush()
+        audit("update_goal", ("plans", theme.plan_id if theme else ""), actor=actor,
+              changes={"goal": {"old": None, "new": goal.id}} | changes)
+
+
 def themes_of(plan: Plan) -> list[Theme]:
     return list(db.session.scalars(select(Theme).where(Theme.plan_id == plan.id)
                                    .order_by(Theme.position, Theme.id)))

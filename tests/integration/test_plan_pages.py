@@ -384,3 +384,46 @@ def test_plan_pages_run_the_same_queries_whatever_the_size(client, login_as, db,
     db.session.commit()
     assert plan_count(db) == 992
     assert counts() == small
+
+
+def test_dashboard_shows_my_plans_decisions_and_overdue_actions(client, login_as, db):
+    editor = login_as("editor")
+    mine = new_plan("Mijn koersplan", owner_id=editor.id)
+    services.add_action(mine, ActionData(title="Te laat", start_date=date(2020, 1, 1),
+                                         end_date=date(2020, 12, 31), progress=30,
+                                         status="running"))
+    services.add_action(mine, ActionData(title="Op tijd klaar", end_date=date(2020, 12, 31),
+                                         progress=100, status="done"))
+    new_plan("Andermans nota", kind="nota")
+    db.session.commit()
+    page = text(client.get("/"))
+    cards = {title: page.split(title, 1)[1].split("</section>", 1)[0] for title in
+             ("My plans", "Decisions coming up", "Overdue actions")}
+    assert "Mijn koersplan" in cards["My plans"]
+    assert "Andermans nota" not in cards["My plans"]
+    assert "Andermans nota" in cards["Decisions coming up"]  # a concept on its way
+    assert "Te laat" in cards["Overdue actions"] and "31-12-2020" in cards["Overdue actions"]
+    assert "Op tijd klaar" not in cards["Overdue actions"]
+
+
+def test_edit_a_goal(client, login_as, db):
+    plan = new_plan()
+    theme = services.add_theme(plan, "Armoede")
+    goal = services.add_goal(theme, "Minder schulden")
+    db.session.commit()
+    login_as("editor")
+    url = f"/plans/{plan.id}/themes/{theme.id}/goals/{goal.id}/edit"
+    assert "Minder schulden" in text(client.get(url))
+    assert client.submit(url, {"title": " ", "description": ""}).status_code == 400
+    response = client.submit(url, {"title": "Minder huishoudens met schulden",
+                                   "description": "Gemeten via de schuldhulp"})
+    assert response.status_code == 302
+    page = text(client.get(f"/plans/{plan.id}/programme"))
+    assert "Minder huishoudens met schulden" in page and f'goals/{goal.id}/edit' in page
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "update_goal")).one()
+    assert event.changes["title"]["new"] == "Minder huishoudens met schulden"
+    other = new_plan("Ander plan")
+    db.session.commit()
+    assert client.get(f"/plans/{other.id}/themes/{theme.id}/goals/{goal.id}/edit") \
+        .status_code == 404
