@@ -34,6 +34,7 @@ for _code, _label in {
     "add_section": _l("added a section"), "update_section": _l("changed a section"),
     "move_section": _l("moved a section"), "add_theme": _l("added a theme"),
     "update_theme": _l("changed a theme"), "add_goal": _l("added a goal"),
+    "update_goal": _l("changed a goal"),
     "add_action": _l("added an action"), "update_action": _l("changed an action"),
     "report_progress": _l("reported progress"), "involve": _l("involved a stakeholder"),
     "transition": _l("took a step in the workflow"), "take_revision": _l("took a revision"),
