@@ -115,6 +115,9 @@ def load_demo_plans(admin: User | None = None) -> int:
             period_start=date(2026, 1, 1), period_end=date(2027, 12, 31),
             owner_id=getattr(admin, "id", None), sponsor_id=sponsor, parent_id=framework.id,
             parent_theme_id=themes[name].id), actor=admin)
+        services.add_section(programme, "Wat we doen", f"De acties voor {name.lower()}, met "
+                             "hun trekkers en partners. Het programma groeit met nieuwe "
+                             "initiatieven mee.", actor=admin)
         theme = services.add_theme(programme, name, description, actor=admin)
         partners = [by_name[p] for p in PARTNERS.get(name, []) if p in by_name]
         for title, budget, start, end, progress in actions:
@@ -125,6 +128,11 @@ def load_demo_plans(admin: User | None = None) -> int:
             if progress:
                 services.report_progress(action, min(date(2026, 11, 1), end), progress,
                                          "Voortgang uit de kwartaalrapportage.", actor=admin)
+        db.session.flush()
+        # The college sets the programmes, and they run.
+        _adopt(programme, admin, [("core.adopt_draft", date(2026, 2, 10)),
+                                  ("core.adopt", date(2026, 3, 5))])
+        transitions.take(programme, "core.start_implementation", user=admin or _SYSTEM)
         added += 1
     return added
 

@@ -131,14 +131,25 @@ class ThemeBlock:
     theme: Theme
     goals: list[Goal] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
+    #: the figures of the programmes that work this theme out (child plans)
+    programmes: list[services.Rollup] = field(default_factory=list)
+
+    @property
+    def action_count(self) -> int:
+        return len(self.actions) + sum(figures.actions for figures in self.programmes)
 
     @property
     def budget(self) -> Decimal:
-        return _budget(self.actions)
+        return _budget(self.actions) + sum((figures.budget for figures in self.programmes),
+                                           Decimal(0))
 
     @property
     def progress(self) -> int:
-        return _mean_progress(self.actions)
+        """The mean progress of the theme's actions, its programmes' actions included."""
+        count = self.action_count
+        total = sum(action.progress for action in self.actions) + sum(
+            figures.progress * figures.actions for figures in self.programmes)
+        return round(total / count) if count else 0
 
 
 @dataclass
@@ -176,7 +187,7 @@ def _load_programme(plan: Plan) -> Programme:
 
 
 def _chart(programme: Programme) -> Any:
-    rows = [ChartRow(block.theme.name, block.progress, block.budget, len(block.actions))
+    rows = [ChartRow(block.theme.name, block.progress, block.budget, block.action_count)
             for block in programme.blocks]
     other = programme.other_actions
     if other:
@@ -191,8 +202,14 @@ def _chart(programme: Programme) -> Any:
 def programme(plan_id: int):
     plan = plan_or_404(plan_id)
     loaded = _load_programme(plan)
+    children = services.children_of(plan)
+    figures = services.rollups([plan.id, *[child.id for child in children]])
+    blocks = {block.theme.id: block for block in loaded.blocks}
+    for child in children:
+        if child.parent_theme_id in blocks:
+            blocks[child.parent_theme_id].programmes.append(figures[child.id])
     return _page("plans/programme/index.html", plan, programme=loaded,
-                 rollup=services.rollup(plan), children=services.children_of(plan),
+                 rollup=figures[plan.id], children=children,
                  chart=_chart(loaded), display_name=register.display_name)
 
 

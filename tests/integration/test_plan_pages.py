@@ -427,3 +427,20 @@ def test_edit_a_goal(client, login_as, db):
     db.session.commit()
     assert client.get(f"/plans/{other.id}/themes/{theme.id}/goals/{goal.id}/edit") \
         .status_code == 404
+
+
+def test_a_theme_counts_the_programmes_that_work_it_out(client, login_as, db):
+    framework = new_plan()
+    armoede = services.add_theme(framework, "Armoede")
+    db.session.flush()
+    programme = new_plan("Programma armoede", kind="uitvoeringsprogramma",
+                         parent_id=framework.id, parent_theme_id=armoede.id)
+    services.add_action(programme, ActionData(title="Schuldhulp", budget=Decimal("500"),
+                                              progress=40))
+    services.add_action(framework, ActionData(title="Eigen actie", theme_id=armoede.id,
+                                              budget=Decimal("100"), progress=100))
+    db.session.commit()
+    login_as("viewer")
+    chart = text(client.get(f"/plans/{framework.id}/programme")).split("<svg", 1)[1]
+    chart = chart.split("</svg>", 1)[0]
+    assert "Armoede: 2 actions, mean progress 70%, budget €\xa0600,00." in chart

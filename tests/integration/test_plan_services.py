@@ -260,6 +260,7 @@ def test_demo_plans_are_an_adopted_framework_with_a_programme_per_theme(app, db)
     programmes = services.children_of(framework)
     assert len(themes) == 6 and len(programmes) == 6
     assert {p.parent_theme_id for p in programmes} == {t.id for t in themes}
+    assert {p.phase for p in programmes} == {"uitvoering"}
     figures = services.rollup(framework)
     assert figures.actions >= 8 and figures.budget > Decimal("100000")
     assert 0 < figures.progress < 100
