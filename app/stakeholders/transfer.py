@@ -828,22 +828,30 @@ def _file_error(error: ImportFileError) -> dict[str, Any]:
                                                 error.problems]}
 
 
-@job("stakeholders.import_check")
-def import_check_job(context: JobContext, path: str, name: str = "") -> dict[str, Any]:
-    """The dry run as a job: counts and every bad row, nothing imported."""
+def _checked(context: JobContext, path: str, start: int, share: int) -> Report | dict[str, Any]:
+    """Read the stored upload and check every row, reporting progress from ``start`` over
+    ``share`` percent. A file or rows with problems give the job's result instead of a report,
+    and the upload is removed: the corrected file comes as a new upload."""
     context.progress(2, _("Reading the file"))
     try:
         sheet = read_stored(path)
     except ImportFileError as error:
         remove_upload(path)
         return _file_error(error)
-    context.progress(10, _("Checking the rows"))
+    context.progress(start, _("Checking the rows"))
     report = check(sheet, lambda percent: context.progress(
-        10 + percent * 85 // 100, _("Checking the rows")))
+        start + percent * share // 100, _("Checking the rows")))
     if report.issues:
-        # The corrected file comes as a new upload: this one's personal data can go now.
         remove_upload(path)
-    return report.as_result()
+        return report.as_result()
+    return report
+
+
+@job("stakeholders.import_check")
+def import_check_job(context: JobContext, path: str, name: str = "") -> dict[str, Any]:
+    """The dry run as a job: counts and every bad row, nothing imported."""
+    checked = _checked(context, path, 10, 85)
+    return checked if isinstance(checked, dict) else checked.as_result()
 
 
 @job("stakeholders.import")
@@ -853,18 +861,9 @@ def import_job(context: JobContext, path: str, name: str = "",
     transaction. Safe to retry: an upload that was imported is refused."""
     if already_imported(path):
         return {"state": "already_imported"}
-    context.progress(2, _("Reading the file"))
-    try:
-        sheet = read_stored(path)
-    except ImportFileError as error:
-        remove_upload(path)
-        return _file_error(error)
-    context.progress(5, _("Checking the rows"))
-    report = check(sheet, lambda percent: context.progress(
-        5 + percent * 25 // 100, _("Checking the rows")))
-    if report.issues:
-        remove_upload(path)
-        return report.as_result()
+    report = _checked(context, path, 5, 25)
+    if isinstance(report, dict):
+        return report
     context.progress(30, _("Importing"))
     # SQLite admits one writer: progress (its own transaction) would wait for the import's.
     concurrent = db.engine.dialect.name != "sqlite"
