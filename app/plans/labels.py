@@ -32,7 +32,8 @@ ROLES = {
 
 for _code, _label in {
     "add_section": _l("added a section"), "update_section": _l("changed a section"),
-    "move_section": _l("moved a section"), "add_theme": _l("added a theme"),
+    "move_section": _l("moved a section"), "delete_section": _l("removed a section"),
+    "add_theme": _l("added a theme"),
     "update_theme": _l("changed a theme"), "add_goal": _l("added a goal"),
     "update_goal": _l("changed a goal"),
     "add_action": _l("added an action"), "update_action": _l("changed an action"),

@@ -296,6 +296,15 @@ def move_section(section: Section, offset: int, *, actor: Any = None) -> None:
               changes={"section": {"old": None, "new": section.id}})
 
 
+def delete_section(section: Section, *, actor: Any = None) -> None:
+    """Remove a section from the text; the revisions keep what it said."""
+    plan_id, title = section.plan_id, section.title
+    db.session.delete(section)
+    db.session.flush()
+    audit("delete_section", ("plans", plan_id), actor=actor,
+          changes={"section": {"old": title, "new": None}})
+
+
 def sections_of(plan: Plan) -> list[Section]:
     return list(db.session.scalars(select(Section).where(Section.plan_id == plan.id)
                                    .order_by(Section.position, Section.id)))

@@ -307,6 +307,23 @@ def move_section(plan_id: int, section_id: int) -> Any:
     return redirect(url_for("plans.text", plan_id=plan.id, _anchor=f"s{section.id}"))
 
 
+@bp.route("/<int:plan_id>/sections/<int:section_id>/delete", methods=["POST"])
+@require(Permission.EDIT)
+def delete_section(plan_id: int, section_id: int) -> Any:
+    plan = plan_or_404(plan_id)
+    if (refused := read_only_page(plan, "plans.text")) is not None:
+        return refused
+    section = _section_or_404(plan, section_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    title = section.title
+    services.delete_section(section, actor=_me())
+    db.session.commit()
+    flash(_("The section “%(title)s” has been removed. The revisions keep what it said.",
+            title=title), "success")
+    return redirect(url_for("plans.text", plan_id=plan.id))
+
+
 # --- workflow steps -------------------------------------------------------------------------
 
 @bp.route("/<int:plan_id>/steps/<name>", methods=["GET", "POST"])

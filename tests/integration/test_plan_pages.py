@@ -444,3 +444,24 @@ def test_a_theme_counts_the_programmes_that_work_it_out(client, login_as, db):
     chart = text(client.get(f"/plans/{framework.id}/programme")).split("<svg", 1)[1]
     chart = chart.split("</svg>", 1)[0]
     assert "Armoede: 2 actions, mean progress 70%, budget €\xa0600,00." in chart
+
+
+def test_remove_a_section_the_revisions_keep_it(app, client, login_as, db):
+    plan = ready_plan(db)
+    extra = services.add_section(plan, "Bijlage", "Oude cijfers")
+    db.session.commit()
+    editor = login_as("editor")
+    with app.test_request_context():
+        transitions.take(plan, "core.adopt_draft", user=editor,
+                         values={"decided_on": date(2018, 1, 9)})
+    db.session.commit()
+    response = client.submit(f"/plans/{plan.id}/sections/{extra.id}/delete")
+    assert response.location == f"/plans/{plan.id}/text"
+    assert f'id="s{extra.id}"' not in text(client.get(f"/plans/{plan.id}/text"))
+    revision = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "delete_section")).one()
+    assert revision.changes["section"]["old"] == "Bijlage"
+    page = text(client.get(f"/plans/{plan.id}/revisions"))
+    ontwerp = re.findall(r'<option value="(\d+)"', page)[0]
+    diff = text(client.get(f"/plans/{plan.id}/revisions?a={ontwerp}&b=current"))
+    assert '<del class="diff__line diff__line--removed">' in diff and "Oude cijfers" in diff
