@@ -36,7 +36,9 @@ def domain_of(plugin: str) -> Domain:
 @contextmanager
 def plugin_domain(plugin: str) -> Iterator[None]:
     """Translate with ``plugin``'s domain for the duration (templates' ``_`` included)."""
-    if not has_request_context():
+    if not has_request_context() or plugin not in current_app.extensions.get(
+            "koers_plugin_domains", {}):
+        # No catalogue of its own (the core, or a test's throwaway hook implementation).
         yield
         return
     from flask_babel import get_domain

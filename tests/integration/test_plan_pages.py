@@ -465,3 +465,22 @@ def test_remove_a_section_the_revisions_keep_it(app, client, login_as, db):
     ontwerp = re.findall(r'<option value="(\d+)"', page)[0]
     diff = text(client.get(f"/plans/{plan.id}/revisions?a={ontwerp}&b=current"))
     assert '<del class="diff__line diff__line--removed">' in diff and "Oude cijfers" in diff
+
+
+def test_plugins_fill_the_plan_slots_with_the_plan(client, login_as, db, throwaway_hooks):
+    from app.plugin_api import SlotContent, hookimpl
+
+    class Panels:
+        @hookimpl
+        def template_slot(self, slot, context):
+            if slot in ("plan.overview", "plan.programme"):
+                plan = context["plan"]
+                return SlotContent(lambda: f'<p class="panel">{slot}: {plan.title}</p>')
+            return None
+
+    throwaway_hooks(Panels(), name="panels")
+    plan = new_plan("Koersplan 2020")
+    db.session.commit()
+    login_as("viewer")
+    assert "plan.overview: Koersplan 2020" in text(client.get(f"/plans/{plan.id}"))
+    assert "plan.programme: Koersplan 2020" in text(client.get(f"/plans/{plan.id}/programme"))
