@@ -12,6 +12,7 @@ import secrets
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,8 @@ class Municipality:
     logo: Path | None = None
     inspection_weeks: int = 6
     apply_termijnenwet: bool = True
+    # Days a royal decree made equal to a holiday (Atw art. 3(2)) beyond the core's list.
+    atw_equal_days: tuple[date, ...] = ()
     plugin_settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
@@ -69,6 +72,8 @@ _MUNICIPALITY_SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] 
     "procedure": {
         "inspection_weeks": (int, "a whole number of weeks between 1 and 26"),
         "apply_termijnenwet": (bool, "true or false"),
+        "atw_equal_days": (list, "a list of dates the Staatscourant made equal to a holiday, "
+                                 "e.g. [2029-05-11]"),
     },
 }
 
@@ -141,6 +146,10 @@ def load_municipality(folder: Path) -> Municipality:
     if not 1 <= weeks <= 26:
         raise ConfigError(source, "procedure.inspection_weeks", f"is {weeks}",
                           "use a whole number of weeks between 1 and 26 (the law's default is 6)")
+    equal_days = values.get("procedure.atw_equal_days", [])
+    if not all(isinstance(day, date) and not isinstance(day, datetime) for day in equal_days):
+        raise ConfigError(source, "procedure.atw_equal_days", f"is {equal_days!r}",
+                          "list plain TOML dates, e.g. atw_equal_days = [2029-05-11]")
     logo = None
     if "branding.logo" in values:
         logo = (folder / values["branding.logo"]).resolve()
@@ -161,6 +170,7 @@ def load_municipality(folder: Path) -> Municipality:
         logo=logo,
         inspection_weeks=weeks,
         apply_termijnenwet=values.get("procedure.apply_termijnenwet", True),
+        atw_equal_days=tuple(sorted(set(equal_days))),
         plugin_settings=plugin_settings,
     )
 

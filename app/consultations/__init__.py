@@ -1,0 +1,1 @@
+"""Consultations: meetings, comment periods (ter inzage), input and answers."""
