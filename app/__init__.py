@@ -86,6 +86,7 @@ def _init_extensions(app: Flask) -> None:
     from app import i18n, security
     from app.auth.models import User
     from app.auth.throttle import LoginThrottle
+    from app.consultations import models as _consultation_models  # noqa: F401  (tables)
     from app.extensions import csrf, db, login_manager, migrate
     from app.jobs import demo  # noqa: F401  (registers the core's jobs)
     from app.jobs.runners import make_runner

@@ -18,6 +18,7 @@ from flask import render_template as _flask_render_template
 
 from app.audit.services import audit, diff, recorded_changes
 from app.config import Municipality
+from app.consultations.services import ConsultationFormat, InputKind
 from app.database import UTCDateTime, db, utcnow
 from app.errors import DomainError
 from app.jobs.services import JobContext, enqueue, job
@@ -38,8 +39,10 @@ __all__ = [
     "API_VERSION",
     "SLOTS",
     "Category",
+    "ConsultationFormat",
     "DomainError",
     "Field",
+    "InputKind",
     "JobContext",
     "Model",
     "Municipality",

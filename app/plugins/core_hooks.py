@@ -88,3 +88,17 @@ def transition_effects(plan: Any, transition: Any, user: Any) -> None:
     from app.plans.transitions import core_effects
 
     core_effects(plan, transition, user)
+
+
+@hookimpl
+def consultation_formats() -> list[Any]:
+    from app.consultations.services import CORE_FORMATS
+
+    return list(CORE_FORMATS)
+
+
+@hookimpl
+def input_kinds() -> list[Any]:
+    from app.consultations.services import CORE_KINDS
+
+    return list(CORE_KINDS)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
 
     from app.config import Municipality
+    from app.consultations.services import ConsultationFormat, InputKind
     from app.plans.models import Plan
     from app.plans.models import Transition as TransitionRecord
     from app.plans.services import PlanKind
@@ -177,4 +178,26 @@ def after_transition(plan: Plan, transition: Transition, user: Any,
 
     Runs once the step and its effects are saved. Collected; an exception is logged with the
     plugin's name and changes nothing (the step stays taken). Must be safe to run again.
+    """
+
+
+@hookspec
+def consultation_formats() -> list[ConsultationFormat]:
+    """Kinds of consultation this plugin adds (e.g. a municipality's "wijkgesprek").
+
+    Runs whenever consultations need their formats (forms, filters, creating one).
+    Collected; the core's formats (werkconferentie, bijeenkomst, gesprekstafel, ontbijtsessie,
+    inspraakbijeenkomst, online, ter inzage) come from the core's own implementation. Where
+    two define the same code, the earliest enabled plugin wins, and plugins win over the core.
+    A format with ``comment_period=True`` has a publication date and a computed last day.
+    """
+
+
+@hookspec
+def input_kinds() -> list[InputKind]:
+    """Kinds of input this plugin adds (e.g. "ervaringsverhaal").
+
+    Runs whenever input is recorded or listed. Collected, with the same precedence as
+    ``consultation_formats``; the core's kinds are idee, zorg, advies, zienswijze and vraag.
+    A kind with ``needs_answer=True`` gets an answer of its own; other input is processed.
     """

@@ -292,7 +292,8 @@ def test_the_rollup_includes_child_programmes_and_the_chart_is_accessible(client
     assert f'<title id="{title_id}">' in svg
     desc_id = re.search(r'aria-describedby="([^"]+)"', svg).group(1)
     desc = re.search(rf'<desc id="{desc_id}">(.*?)</desc>', svg, flags=re.S).group(1)
-    assert "Gezonde leefstijl" in desc and "50%" in desc and "1.000,00" in desc
+    # the theme's figures include the programme that works it out
+    assert "Gezonde leefstijl: 2 actions, mean progress 75%, budget €\xa01.250,50." in desc
     assert "style=" not in page.split("<main", 1)[1]
     assert "<script" not in page.split("<main", 1)[1]
 

@@ -503,3 +503,41 @@ def test_hook_after_transition_runs_after_commit_and_failures_change_nothing(app
         assert plan.state == "testplugin.approved"
     assert [entry[1] for entry in AFTER_TRANSITION] == ["testplugin.approve"]
     assert "plugin testplugin failed in hook after_transition" in caplog.text
+
+
+# --- consultation hooks ---------------------------------------------------------------------
+
+def test_hook_consultation_formats_adds_the_plugins_formats(app):
+    from app.consultations.services import ConsultationData, create_consultation, formats
+    from app.plans.services import PlanData, create_plan
+
+    found = formats()
+    assert {"werkconferentie", "ter_inzage"} <= set(found)  # the core's own
+    assert found["ter_inzage"].comment_period and not found["wijkgesprek"].comment_period
+    plan = create_plan(PlanData(title="Wijkplan", kind="beleidsplan"))
+    talk = create_consultation(plan, ConsultationData(title="Gesprek in Noord",
+                                                      format="wijkgesprek"))
+    database.session.commit()
+    assert talk.format == "wijkgesprek" and talk.last_day is None
+
+
+def test_hook_input_kinds_adds_kinds_that_are_processed_not_answered(app):
+    from app.consultations.services import (
+        ConsultationData,
+        InputData,
+        add_input,
+        create_consultation,
+        input_kinds,
+        open_inputs,
+    )
+    from app.plans.services import PlanData, create_plan
+
+    kinds = input_kinds()
+    assert kinds["zienswijze"].needs_answer and not kinds["ervaringsverhaal"].needs_answer
+    plan = create_plan(PlanData(title="Wijkplan", kind="beleidsplan"))
+    meeting = create_consultation(plan, ConsultationData(title="Gesprekstafel",
+                                                         format="gesprekstafel"))
+    story = add_input(meeting, InputData(original_text="Mijn moeder wachtte maanden.",
+                                         kind="ervaringsverhaal"))
+    database.session.commit()
+    assert open_inputs(meeting) == [story]  # open until processed

@@ -7,7 +7,9 @@ import click
 
 from app.plugin_api import (
     Category,
+    ConsultationFormat,
     Field,
+    InputKind,
     NavItem,
     Phase,
     PlanKind,
@@ -144,3 +146,13 @@ def after_transition(plan, transition, user, record):
     if plan.title == "after-boom":
         raise RuntimeError("the notification broke")
     AFTER_TRANSITION.append((plan.id, transition.name, record.id))
+
+
+@hookimpl
+def consultation_formats():
+    return [ConsultationFormat("wijkgesprek", _l("Neighbourhood talk"))]
+
+
+@hookimpl
+def input_kinds():
+    return [InputKind("ervaringsverhaal", _l("Story of experience"))]

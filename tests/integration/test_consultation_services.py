@@ -1,0 +1,166 @@
+"""Consultations' rules: a ter-inzage period computed from the municipality's settings, meetings
+with tables and registrations, input with its group and lateness, answers covering several
+inputs, processing, and what stays open — and the erasure of a person who gave input."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEvent
+from app.consultations import services
+from app.consultations.models import Consultation, CoSignatory, Input, InputAnswer
+from app.consultations.services import ConsultationData, InputData
+from app.errors import DomainError
+from app.plans import services as plans
+from app.plans.services import PlanData
+from app.stakeholders import services as register
+from app.stakeholders.services import StakeholderData
+from tests.traces import text_values, traces
+
+
+@pytest.fixture
+def plan(app, db):
+    plan = plans.create_plan(PlanData(title="Samen Krachtig", kind="beleidsplan"))
+    db.session.commit()
+    return plan
+
+
+def comment_period(plan, published_on=date(2017, 5, 31)) -> Consultation:
+    return services.create_consultation(plan, ConsultationData(
+        title="Ontwerpbeleidsplan ter inzage", format="ter_inzage",
+        published_on=published_on, legal_basis="Inspraakverordening, art. 3"))
+
+
+def test_a_comment_period_gets_its_computed_last_day(app, db, plan):
+    period = comment_period(plan)
+    db.session.commit()
+    assert (period.published_on, period.last_day, period.weeks) == (
+        date(2017, 5, 31), date(2017, 7, 11), 6)
+    assert period.termijnenwet_applied and period.computation["extensions"] == []
+    extended = comment_period(plan, date(2026, 4, 3))  # Ascension, bridge day, weekend
+    db.session.commit()
+    assert extended.last_day == date(2026, 5, 18)
+    assert [e["reason"] for e in extended.computation["extensions"]] == [
+        "ascension_day", "decreed", "saturday", "sunday"]
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.entity_type == "consultations")).first()
+    assert event.changes["last_day"]["new"] == "2017-07-11"
+
+
+@pytest.mark.parametrize(("values", "field"), [
+    ({"title": " "}, "title"),
+    ({"format": "borrel"}, "format"),
+    ({"format": "ter_inzage"}, "published_on"),  # a comment period without publication date
+    ({"starts_at": datetime(2023, 3, 23, 14, tzinfo=UTC),
+      "ends_at": datetime(2023, 3, 23, 10, tzinfo=UTC)}, "ends_at"),
+    ({"channels": ["postduif"]}, "channels"),
+])
+def test_bad_consultations_are_refused(app, db, plan, values, field):
+    data = {"title": "Werkconferentie", "format": "werkconferentie", **values}
+    with app.test_request_context(), pytest.raises(DomainError) as error:
+        services.create_consultation(plan, ConsultationData(**data))
+    assert error.value.field == field
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Consultation)) == 0
+
+
+def test_meeting_tables_registrations_and_bulk_input(app, db, plan):
+    stamm = register.create(StakeholderData(name="CMO STAMM", kind="organisation",
+                                            categories=["maatschappelijke_partner"]))
+    resident = register.create(StakeholderData(name="Anna de Vries", categories=["inwoner"]))
+    theme = plans.add_theme(plan, "Armoede")
+    db.session.flush()
+    conference = services.create_consultation(plan, ConsultationData(
+        title="Werkconferentie sociaal domein", format="werkconferentie",
+        starts_at=datetime(2023, 3, 23, 13, tzinfo=UTC),
+        ends_at=datetime(2023, 3, 23, 17, tzinfo=UTC), location="MFC Winschoten",
+        organiser_id=stamm.id, channels=["website", "lokale_media"]))
+    table = services.add_table(conference, "Armoede", facilitator=stamm, theme=theme)
+    services.register_participant(conference, resident, attended=True)
+    inputs = services.add_inputs(conference, [
+        InputData(original_text=f"Post-it {n}", kind="idee", table_id=table.id,
+                  participant_group="partner", theme_ids=[theme.id]) for n in range(50)])
+    services.add_input(conference, InputData(original_text="Meer inloop in de wijk",
+                                             kind="advies", stakeholder_id=resident.id))
+    db.session.commit()
+    assert [item.number for item in inputs][:3] == [1, 2, 3] and len(inputs) == 50
+    own = db.session.scalars(select(Input).where(Input.stakeholder_id == resident.id)).one()
+    assert own.number == 51 and own.participant_group == "inwoner"  # from her category
+    assert not own.late  # lateness only for comment periods
+    with app.test_request_context(), pytest.raises(DomainError) as error:
+        services.add_inputs(conference, [InputData(original_text="goed", kind="idee"),
+                                         InputData(original_text=" ", kind="idee")])
+    assert error.value.field == "original_text"
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Input)) == 51  # none of two
+
+    services.mark_processed(inputs[:10], used=True)
+    db.session.commit()
+    assert len(services.open_inputs(conference)) == 41
+
+
+def test_written_reactions_late_or_on_time_and_answers(app, db, plan):
+    period = comment_period(plan)
+    section = plans.add_section(plan, "Meedoen", "Iedereen doet mee.")
+    signer = register.create(StakeholderData(name="Bert Jansen"))
+    db.session.commit()
+    on_time = services.add_input(period, InputData(
+        original_text="Ik mis de mantelzorgers.", kind="zienswijze", channel="e-mail",
+        received_on=date(2017, 7, 11)))
+    posted = services.add_input(period, InputData(
+        original_text="Brief van de buurtvereniging.", kind="zienswijze", channel="brief",
+        received_on=date(2017, 7, 14), postmarked_on=date(2017, 7, 10),
+        co_signatory_ids=[signer.id]))
+    late = services.add_input(period, InputData(
+        original_text="Te laat maar belangrijk.", kind="zienswijze", channel="brief",
+        received_on=date(2017, 7, 20), postmarked_on=date(2017, 7, 12)))
+    db.session.commit()
+    assert (on_time.late, posted.late, late.late) == (False, False, True)  # kept, flagged
+    assert db.session.scalars(select(CoSignatory.stakeholder_id)).all() == [signer.id]
+    assert [i.number for i in services.open_inputs(period)] == [1, 2, 3]
+
+    with app.test_request_context(), pytest.raises(DomainError) as error:
+        services.add_input(period, InputData(original_text="x", kind="zienswijze",
+                                             received_on=date(2017, 7, 1),
+                                             postmarked_on=date(2017, 7, 2)))
+    assert error.value.field == "postmarked_on"
+    with app.test_request_context(), pytest.raises(DomainError) as error:
+        services.add_input(period, InputData(original_text="x", kind="zienswijze"))
+    assert error.value.field == "received_on"
+    db.session.rollback()
+
+    both = services.answer([on_time, posted], "Mantelzorg krijgt een eigen paragraaf.",
+                           "overgenomen", changed_section=section)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(InputAnswer).where(
+        InputAnswer.answer_id == both.id)) == 2
+    assert services.answer_of([on_time, posted, late]) == {on_time.id: both, posted.id: both}
+    assert [i.number for i in services.open_inputs(period)] == [3]
+    with app.test_request_context(), pytest.raises(DomainError) as error:
+        services.answer([late], "", "overgenomen")
+    assert error.value.field == "text"
+    with app.test_request_context(), pytest.raises(DomainError) as error:
+        services.answer([late], "Nee.", "misschien")
+    assert error.value.field == "decision"
+
+
+def test_input_of_an_erased_person_stays_unattributed(app, db, plan):
+    period = comment_period(plan)
+    person = register.create(StakeholderData(name="Wilhelmina Zonderland",
+                                             email="w.zonderland@example.nl",
+                                             categories=["mantelzorger"]))
+    db.session.flush()
+    item = services.add_input(period, InputData(
+        original_text="Respijtzorg moet dichterbij.", kind="zienswijze", channel="brief",
+        stakeholder_id=person.id, received_on=date(2017, 6, 20)))
+    db.session.commit()
+    assert item.participant_group == "inwoner"
+    register.erase(person)
+    db.session.commit()
+    db.session.expire_all()
+    kept = db.session.get(Input, item.id)
+    assert kept.stakeholder_id == person.id and kept.original_text.startswith("Respijtzorg")
+    assert traces(["Zonderland", "w.zonderland"], text_values(db)) == []
