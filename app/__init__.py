@@ -126,6 +126,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.auth.views import admin_bp as accounts_bp
     from app.auth.views import bp as auth_bp
+    from app.consultations import input_views as _input_views  # noqa: F401  (routes on bp)
+    from app.consultations import views as _consultation_views  # noqa: F401  (routes on bp)
+    from app.consultations.blueprint import bp as consultations_bp
     from app.jobs.views import bp as jobs_bp
     from app.main import error_pages
     from app.main.views import bp as main_bp
@@ -137,7 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.stakeholders.blueprint import bp as stakeholders_bp
 
     for blueprint in (main_bp, auth_bp, accounts_bp, audit_bp, jobs_bp, stakeholders_bp,
-                      plans_bp):
+                      plans_bp, consultations_bp):
         app.register_blueprint(blueprint)
     error_pages.init_app(app)
 

@@ -23,6 +23,7 @@ TABS = (
     Tab("plans.text", _l("Text")),
     Tab("plans.programme", _l("Themes and programme")),
     Tab("plans.involvement", _l("Involvement")),
+    Tab("consultations.for_plan", _l("Consultations")),
     Tab("plans.history", _l("History")),
 )
 
