@@ -58,6 +58,10 @@ def load_demo(municipality: Municipality) -> DemoResult:
 
     adviser = accounts.get_by_email(f"{DEMO_STAFF[0][0]}@{municipality.slug}.koers.example")
     plans = load_demo_plans(adviser)
+    db.session.flush()
+    from app.consultations.demo import load_demo_consultations
+
+    load_demo_consultations(adviser)
     # Plugins add their municipality's demo data in the same transaction, in enabled order.
     current_app.extensions["koers_plugins"].call_each("demo_data", municipality=municipality)
     db.session.commit()

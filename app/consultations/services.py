@@ -417,3 +417,45 @@ def answer_of(inputs: Sequence[Input]) -> dict[int, Answer]:
     return {input_id: found for input_id, found in db.session.execute(
         select(InputAnswer.input_id, Answer).join(Answer, Answer.id == InputAnswer.answer_id)
         .where(InputAnswer.input_id.in_(ids)))}
+
+
+# --- coverage -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Coverage:
+    """Who was heard on what: per theme of a plan (None: input without a theme) the number of
+    inputs per participant group, and per consultation how much is still open."""
+
+    by_theme: dict[int | None, dict[str, int]]
+    open_by_consultation: dict[int, int]
+    total_by_consultation: dict[int, int]
+
+
+def coverage(plan: Plan) -> Coverage:
+    """Four grouped queries, whatever the number of inputs."""
+    by_theme: dict[int | None, dict[str, int]] = {}
+    in_plan = select(Consultation.id).where(Consultation.plan_id == plan.id)
+    for theme_id, group, count in db.session.execute(
+            select(InputTheme.theme_id, Input.participant_group, func.count())
+            .join(Input, Input.id == InputTheme.input_id)
+            .where(Input.consultation_id.in_(in_plan))
+            .group_by(InputTheme.theme_id, Input.participant_group)):
+        by_theme.setdefault(theme_id, {})[group] = count
+    for group, count in db.session.execute(
+            select(Input.participant_group, func.count())
+            .where(Input.consultation_id.in_(in_plan),
+                   Input.id.not_in(select(InputTheme.input_id)))
+            .group_by(Input.participant_group)):
+        by_theme.setdefault(None, {})[group] = count
+    needing = [code for code, kind in input_kinds().items() if kind.needs_answer]
+    answered = select(InputAnswer.input_id)
+    open_count = dict(db.session.execute(
+        select(Input.consultation_id, func.count())
+        .where(Input.consultation_id.in_(in_plan),
+               ((Input.kind.in_(needing)) & Input.id.not_in(answered))
+               | ((Input.kind.not_in(needing)) & Input.processed.is_(False)))
+        .group_by(Input.consultation_id)).all())
+    totals = dict(db.session.execute(
+        select(Input.consultation_id, func.count())
+        .where(Input.consultation_id.in_(in_plan)).group_by(Input.consultation_id)).all())
+    return Coverage(by_theme, open_count, totals)

@@ -308,3 +308,19 @@ def ical(consultation_id: int) -> Any:
     response.headers["Content-Disposition"] = (
         f'attachment; filename="consultation-{consultation.id}.ics"')
     return response
+
+
+@bp.route("/plan/<int:plan_id>/coverage")
+@require(Permission.VIEW)
+def coverage(plan_id: int) -> Any:
+    """Per theme, who was heard (inputs per participant group); per consultation, what is
+    still open."""
+    plan = plan_or_404(plan_id)
+    figures = services.coverage(plan)
+    themes = db.session.scalars(select(Theme).where(Theme.plan_id == plan.id)
+                                .order_by(Theme.position, Theme.id)).all()
+    consultations = db.session.scalars(select(Consultation).where(
+        Consultation.plan_id == plan.id).order_by(Consultation.id)).all()
+    return _page("consultations/coverage.html", plan, figures=figures, themes=themes,
+                 consultations=consultations, groups=services.GROUPS,
+                 format_label=_format_label)

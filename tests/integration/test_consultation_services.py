@@ -164,3 +164,38 @@ def test_input_of_an_erased_person_stays_unattributed(app, db, plan):
     kept = db.session.get(Input, item.id)
     assert kept.stakeholder_id == person.id and kept.original_text.startswith("Respijtzorg")
     assert traces(["Zonderland", "w.zonderland"], text_values(db)) == []
+
+
+def test_coverage_per_theme_and_group_and_what_is_open(app, db, plan, client, login_as,
+                                                        count_queries):
+    armoede = plans.add_theme(plan, "Armoede")
+    jeugd = plans.add_theme(plan, "Jeugd")
+    db.session.flush()
+    meeting = services.create_consultation(plan, ConsultationData(
+        title="Werkconferentie", format="werkconferentie"))
+    period = comment_period(plan)
+    services.add_inputs(meeting, [
+        InputData(original_text="a", kind="idee", participant_group="inwoner",
+                  theme_ids=[armoede.id]),
+        InputData(original_text="b", kind="idee", participant_group="partner",
+                  theme_ids=[armoede.id, jeugd.id]),
+        InputData(original_text="c", kind="advies", participant_group="adviesraad")])
+    reaction = services.add_input(period, InputData(
+        original_text="d", kind="zienswijze", channel="brief", received_on=date(2017, 6, 1),
+        participant_group="inwoner", theme_ids=[jeugd.id]))
+    db.session.commit()
+    services.answer([reaction], "Dank u wel.", "al_voorzien")
+    db.session.commit()
+    assert plan.title  # loaded before counting
+    with count_queries() as counter:
+        figures = services.coverage(plan)
+    assert counter.count == 4
+    assert figures.by_theme[armoede.id] == {"inwoner": 1, "partner": 1}
+    assert figures.by_theme[jeugd.id] == {"partner": 1, "inwoner": 1}
+    assert figures.by_theme[None] == {"adviesraad": 1}
+    assert figures.open_by_consultation == {meeting.id: 3}
+    assert figures.total_by_consultation == {meeting.id: 3, period.id: 1}
+    login_as("viewer")
+    client.set_cookie("koers_language", "en")
+    page = client.get(f"/consultations/plan/{plan.id}/coverage").get_data(as_text=True)
+    assert "Inputs per theme and participant group" in page and "Not linked to a theme" in page

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
+from app.consultations.models import Input
 from app.errors import DomainError
 from app.plans import services
 from app.plans.models import Action, ActionPartner, Involvement, Plan
@@ -269,3 +270,15 @@ def test_demo_plans_are_an_adopted_framework_with_a_programme_per_theme(app, db)
     assert [r.name for r in revisions.revisions_of(framework)] == ["ontwerp", "vastgesteld"]
     assert [s.decided_on for s in transitions.history(framework)] == [date(2025, 11, 4),
                                                                       date(2026, 1, 29)]
+
+    from app.consultations import services as consultations
+    from app.consultations.models import Consultation
+
+    meeting, period = db.session.scalars(select(Consultation).order_by(Consultation.id)).all()
+    assert meeting.format == "werkconferentie" and period.last_day == date(2025, 12, 23)
+    figures = consultations.coverage(framework)
+    assert figures.total_by_consultation == {meeting.id: 14, period.id: 3}
+    reactions = db.session.scalars(select(Input).where(Input.consultation_id == period.id)
+                                   .order_by(Input.number)).all()
+    assert [r.late for r in reactions] == [False, False, True]  # the second was posted in time
+    assert [r.number for r in consultations.open_inputs(period)] == [3]
