@@ -61,6 +61,8 @@ class Consultation(db.Model):
     last_day: Mapped[date | None] = mapped_column(Date)
     computation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     legal_basis: Mapped[str | None] = mapped_column(String(300))
+    # The kennisgeving for the gemeenteblad and website: generated, then edited by staff.
+    notice: Mapped[str | None] = mapped_column(Text)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -199,3 +201,115 @@ class InputAnswer(db.Model):
     input_id: Mapped[int] = mapped_column(
         ForeignKey("consultation_inputs.id", ondelete="CASCADE"), primary_key=True)
     answer_id: Mapped[int] = mapped_column(ForeignKey("consultation_answers.id"))
+
+
+class Attachment(db.Model):
+    """A scanned letter or other file with an input, stored under ``KOERS_STORAGE_DIR``.
+
+    ``stored_name`` is a random name: the original file name (which may hold a resident's
+    name) is kept only in the database, so erasure can find and remove both."""
+
+    __tablename__ = "consultation_attachments"
+    __table_args__ = (Index("ix_consultation_attachments_input_id", "input_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    input_id: Mapped[int] = mapped_column(ForeignKey("consultation_inputs.id"))
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LetterStatus:
+    """A feedback letter's life: queued -> sending -> sent. A letter still ``sending`` when
+    its mailing is found not running was interrupted mid-send: a person decides
+    (``held`` until then); nothing is ever resent automatically."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class FeedbackMailing(db.Model):
+    """One round of terugkoppeling for a consultation: a letter per participant."""
+
+    __tablename__ = "consultation_feedback_mailings"
+    __table_args__ = (Index("ix_consultation_feedback_mailings_consultation_id",
+                            "consultation_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
+    job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FeedbackLetter(db.Model):
+    """The letter or e-mail to one participant, listing their inputs with answers."""
+
+    __tablename__ = "consultation_feedback_letters"
+    __table_args__ = (
+        Index("ix_consultation_feedback_letters_mailing_id", "mailing_id", "status"),
+        Index("ix_consultation_feedback_letters_participant", "consultation_id",
+              "stakeholder_id"),
+        Index("ix_consultation_feedback_letters_stakeholder_id", "stakeholder_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailing_id: Mapped[int] = mapped_column(ForeignKey("consultation_feedback_mailings.id"))
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
+    stakeholder_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholders.id"))
+    # "email" or "post" (no e-mail address: printed and posted by staff)
+    channel: Mapped[str] = mapped_column(String(16))
+    recipient_email: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    input_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default=LetterStatus.QUEUED)
+    sending_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_id: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    #: Names and addresses of residents: the audit trail records changes, not values.
+    personal_fields = frozenset({"recipient_email", "subject", "body"})
+
+
+class Nota(db.Model):
+    """A generated nota van beantwoording: the files (HTML, PDF, DOCX) in storage."""
+
+    __tablename__ = "consultation_notas"
+    __table_args__ = (Index("ix_consultation_notas_consultation_id", "consultation_id",
+                            "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
+    job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reactions: Mapped[int] = mapped_column(Integer, default=0)
+    # format ("html", "pdf", "docx") -> stored file name under KOERS_STORAGE_DIR/notas
+    files: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+
+
+class CalendarFeed(db.Model):
+    """A staff member's personal calendar feed: only the token's hash is stored, so the
+    secret URL is shown once; a new URL revokes the old one."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
