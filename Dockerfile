@@ -30,6 +30,12 @@ COPY app/ app/
 RUN pip install --no-cache-dir --no-deps -e . \
     && find /srv/koers -name '__pycache__' -type d -prune -exec rm -rf {} +
 
+# The municipality plugins of this repository, installed like any third-party plugin; a
+# municipality enables the ones it uses in its municipality.toml.
+COPY plugins/ plugins/
+RUN for plugin in plugins/koers-*/; do pip install --no-cache-dir --no-deps -e "$plugin"; done \
+    && find /srv/koers/plugins -name '__pycache__' -type d -prune -exec rm -rf {} +
+
 COPY translations/ translations/
 COPY municipalities/ municipalities/
 # Compiled catalogues are part of the image: the core's and every municipality's own.

@@ -7,12 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export KOERS_MUNICIPALITY ?= demo
 
-.PHONY: run test test-postgres lint translations translations-compile install clean
+.PHONY: run test test-postgres test-plugins lint translations translations-compile install clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(wildcard plugins/koers-*/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=70.1' wheel
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	set -e; for plugin in plugins/koers-*/; do $(BIN)/python -m pip install --quiet -e "$$plugin"; done
 	touch $(STAMP)
 
 install: $(STAMP) translations-compile
@@ -23,16 +24,25 @@ run: install
 	KOERS_DEMO=1 exec $(BIN)/gunicorn --no-control-socket --bind $(HOST):$(PORT) --workers 1 \
 		--threads 4 --access-logfile - 'app:create_app()'
 
-## The whole suite (unit, integration, browser) on SQLite.
+## The whole suite (unit, integration, browser) on SQLite, then each plugin's own tests.
 test: install
-	$(BIN)/ruff check app tests
+	$(BIN)/ruff check app tests plugins
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+	$(MAKE) test-plugins
+
+## Each plugin of this repository runs its own tests from its own folder, as its developer does.
+test-plugins: install
+	set -e; for plugin in plugins/koers-*/; do \
+		echo "== $$plugin"; (cd "$$plugin" && $(CURDIR)/$(BIN)/python -m pytest); \
+	done
 
 ## The whole suite again on PostgreSQL (KOERS_TEST_DATABASE_URL names a server database).
 test-postgres: install
 	KOERS_TEST_DATABASE_URL=$${KOERS_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 		$(BIN)/python -m pytest
+	KOERS_TEST_DATABASE_URL=$${KOERS_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+		$(MAKE) test-plugins
 
 ## Extract strings, update the nl and en catalogues and compile them.
 translations: $(STAMP)

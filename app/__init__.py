@@ -126,7 +126,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.auth.views import admin_bp as accounts_bp
     from app.auth.views import bp as auth_bp
+    from app.consultations import edit_views as _edit_views  # noqa: F401  (routes on bp)
+    from app.consultations import feed_views as _feed_views  # noqa: F401  (routes on bp)
+    from app.consultations import feedback_views as _feedback  # noqa: F401  (routes on bp)
     from app.consultations import input_views as _input_views  # noqa: F401  (routes on bp)
+    from app.consultations import nota_views as _nota_views  # noqa: F401  (routes on bp)
     from app.consultations import views as _consultation_views  # noqa: F401  (routes on bp)
     from app.consultations.blueprint import bp as consultations_bp
     from app.jobs.views import bp as jobs_bp

@@ -194,6 +194,17 @@ _INSTANCE_KEYS: dict[str, tuple[str, type]] = {
     "extra_plugins": ("KOERS_EXTRA_PLUGINS", str),
     "trace_hooks": ("KOERS_TRACE_HOOKS", bool),
     "max_import_mb": ("KOERS_MAX_IMPORT_MB", int),
+    "max_attachment_mb": ("KOERS_MAX_ATTACHMENT_MB", int),
+    # Outgoing mail (feedback letters), see MailSettings; the SMTP password comes only from
+    # the environment (KOERS_SMTP_PASSWORD), never from the file.
+    "mail_transport": ("KOERS_MAIL_TRANSPORT", str),
+    "mail_from": ("KOERS_MAIL_FROM", str),
+    "mail_outbox_dir": ("KOERS_MAIL_OUTBOX_DIR", str),
+    "smtp_host": ("KOERS_SMTP_HOST", str),
+    "smtp_port": ("KOERS_SMTP_PORT", int),
+    "smtp_security": ("KOERS_SMTP_SECURITY", str),
+    "smtp_username": ("KOERS_SMTP_USERNAME", str),
+    "smtp_timeout": ("KOERS_SMTP_TIMEOUT", int),
 }
 _MAY_BE_ZERO = {"proxy_count"}
 _TRUE = {"1", "true", "yes", "on"}
@@ -237,6 +248,7 @@ def build_settings(environ: Mapping[str, str] | None = None,
         "login_window_minutes": 15,
         "log_level": "INFO",
         "max_import_mb": 20,
+        "max_attachment_mb": 10,
     }
 
     config_file = Path(environ.get("KOERS_CONFIG", instance_dir / "koers.toml"))
@@ -245,6 +257,10 @@ def build_settings(environ: Mapping[str, str] | None = None,
                           "does not exist", "create the file or unset the variable")
     if config_file.is_file():
         for key, raw in _read_toml(config_file).items():
+            if key == "smtp_password":
+                raise ConfigError(str(config_file), key, "may not be kept in the file",
+                                  "remove it and set the environment variable "
+                                  "KOERS_SMTP_PASSWORD instead")
             if key not in _INSTANCE_KEYS:
                 raise ConfigError(str(config_file), key, "is not a known setting",
                                   "remove it; known settings are " + ", ".join(_INSTANCE_KEYS))
@@ -278,6 +294,7 @@ def build_settings(environ: Mapping[str, str] | None = None,
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     storage_dir = Path(settings.get("storage_dir") or instance_dir / "storage")
+    mail = _mail_settings(settings, environ, instance_dir, config_file)
 
     translation_dirs = [str(PROJECT_HOME / "translations")]
     if municipality.translations_dir.is_dir():
@@ -291,6 +308,7 @@ def build_settings(environ: Mapping[str, str] | None = None,
         "REDIS_URL": settings.get("redis_url") or None,
         "KOERS_INSTANCE_DIR": instance_dir,
         "KOERS_STORAGE_DIR": storage_dir,
+        "KOERS_MAIL": mail,
         "KOERS_MUNICIPALITY": municipality,
         "KOERS_DEMO": settings["demo"],
         "DEBUG": settings["debug"],
@@ -301,6 +319,7 @@ def build_settings(environ: Mapping[str, str] | None = None,
         "KOERS_EXTRA_PLUGINS": _extra_plugins(settings.get("extra_plugins", "")),
         "KOERS_TRACE_HOOKS": settings.get("trace_hooks", False),
         "KOERS_MAX_IMPORT_MB": settings["max_import_mb"],
+        "KOERS_MAX_ATTACHMENT_MB": settings["max_attachment_mb"],
         "KOERS_JOBS_INLINE": False,
         "KOERS_MIGRATION_LOCATIONS": [],
         "BABEL_DEFAULT_LOCALE": municipality.locale,
@@ -313,8 +332,10 @@ def build_settings(environ: Mapping[str, str] | None = None,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": settings["secure_cookies"],
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-        # Room for the largest import file plus the rest of the form.
-        "MAX_CONTENT_LENGTH": max(64, settings["max_import_mb"] + 1) * 1024 * 1024,
+        # Room for the largest import file or attachment plus the rest of the form, so an
+        # attachment over its own limit gets a field error instead of a bare 413.
+        "MAX_CONTENT_LENGTH": max(64, settings["max_import_mb"] + 1,
+                                  settings["max_attachment_mb"] + 1) * 1024 * 1024,
     }
     try:
         Locale.parse(municipality.locale)
@@ -345,3 +366,69 @@ def _demo_secret(instance_dir: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """How the instance sends mail: by SMTP, or into a folder of .eml files (the file outbox,
+    for development, demonstrations and tests)."""
+
+    transport: str  # "smtp" or "file"
+    from_address: str
+    outbox_dir: Path
+    host: str | None = None
+    port: int = 587
+    security: str = "starttls"  # "none", "starttls" or "ssl"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    timeout: int = 60
+
+
+MAIL_TRANSPORTS = ("smtp", "file")
+SMTP_SECURITY = {"none": 25, "starttls": 587, "ssl": 465}  # -> the usual port
+_ADDRESS = re.compile(r"^[^@\s<>,]+@[^@\s<>,]+$")
+
+
+def _mail_settings(settings: Mapping[str, Any], environ: Mapping[str, str],
+                   instance_dir: Path, config_file: Path) -> MailSettings:
+    """Outgoing mail: SMTP when a host is set (or the transport says so), otherwise the file
+    outbox; the password only from the environment."""
+
+    def source(key: str) -> str:
+        return "environment" if _INSTANCE_KEYS[key][0] in environ else str(config_file)
+
+    host = (settings.get("smtp_host") or "").strip() or None
+    transport = (settings.get("mail_transport") or ("smtp" if host else "file")).strip().lower()
+    if transport not in MAIL_TRANSPORTS:
+        raise ConfigError(source("mail_transport"), "mail_transport", f"is {transport!r}",
+                          "set it to smtp (a mail server) or file (the outbox folder)")
+    security = (settings.get("smtp_security") or "starttls").strip().lower()
+    if security not in SMTP_SECURITY:
+        raise ConfigError(source("smtp_security"), "smtp_security", f"is {security!r}",
+                          "set it to none, starttls or ssl")
+    port = settings.get("smtp_port") or SMTP_SECURITY[security]
+    if not 1 <= port <= 65535:
+        raise ConfigError(source("smtp_port"), "smtp_port", f"is {port}",
+                          "use a port number between 1 and 65535, e.g. 587")
+    from_address = (settings.get("mail_from") or "").strip()
+    username = (settings.get("smtp_username") or "").strip() or None
+    password = environ.get("KOERS_SMTP_PASSWORD") or None
+    if transport == "smtp":
+        if host is None:
+            raise ConfigError(source("mail_transport"), "smtp_host", "is not set",
+                              "set KOERS_SMTP_HOST (smtp_host) to the mail server's name")
+        if not from_address:
+            raise ConfigError(str(config_file), "mail_from", "is not set",
+                              "set KOERS_MAIL_FROM (mail_from) to the address letters come "
+                              "from, e.g. terugkoppeling@gemeente.nl")
+        if username and not password:
+            raise ConfigError("environment", "KOERS_SMTP_PASSWORD", "is not set although "
+                              "smtp_username is", "set KOERS_SMTP_PASSWORD in the environment")
+    from_address = from_address or "koers@localhost"
+    if not _ADDRESS.match(from_address):
+        raise ConfigError(source("mail_from"), "mail_from", f"is {from_address!r}",
+                          "write one e-mail address, e.g. terugkoppeling@gemeente.nl")
+    outbox = Path(settings.get("mail_outbox_dir") or instance_dir / "outbox")
+    return MailSettings(transport=transport, from_address=from_address, outbox_dir=outbox,
+                        host=host, port=port, security=security, username=username,
+                        password=password, timeout=settings.get("smtp_timeout") or 60)

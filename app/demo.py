@@ -50,18 +50,24 @@ def load_demo(municipality: Municipality) -> DemoResult:
             created += 1
     from flask import current_app
 
-    from app.stakeholders.demo import load_demo_stakeholders
-
-    stakeholders = load_demo_stakeholders()
-    db.session.flush()
-    from app.plans.demo import load_demo_plans
+    from app.demo_story import has_story, load_story
 
     adviser = accounts.get_by_email(f"{DEMO_STAFF[0][0]}@{municipality.slug}.koers.example")
-    plans = load_demo_plans(adviser)
-    db.session.flush()
-    from app.consultations.demo import load_demo_consultations
+    if has_story(municipality):
+        # The municipality's own story (municipalities/<slug>/demo/story.toml) replaces the
+        # fictional Koersdam one.
+        stakeholders, plans = load_story(municipality, adviser)
+        db.session.flush()
+    else:
+        from app.consultations.demo import load_demo_consultations
+        from app.plans.demo import load_demo_plans
+        from app.stakeholders.demo import load_demo_stakeholders
 
-    load_demo_consultations(adviser)
+        stakeholders = load_demo_stakeholders()
+        db.session.flush()
+        plans = load_demo_plans(adviser)
+        db.session.flush()
+        load_demo_consultations(adviser)
     # Plugins add their municipality's demo data in the same transaction, in enabled order.
     current_app.extensions["koers_plugins"].call_each("demo_data", municipality=municipality)
     db.session.commit()

@@ -146,6 +146,8 @@ def database_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any
         else:
             url = f"sqlite:///{folder / 'template.sqlite'}"
         migrate(make_app(folder, url, **environ))
+        if POSTGRES_URL:
+            _SEEDED[url] = _seeded_rows(url)
         if not POSTGRES_URL:
             with sa.create_engine(url).connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -196,6 +198,62 @@ def municipality_dir(tmp_path_factory: pytest.TempPathFactory, enabled_plugins: 
     return write_municipality(folder, enabled_plugins, plugin_config)
 
 
+def untranslated(distribution: Path, package: str, domain: str,
+                 languages: tuple[str, ...] = ("nl", "en")) -> dict[str, list[str]]:
+    """For a plugin's tests: language -> the strings of its code and templates (extracted as
+    its README says, with ``babel.cfg``) that its catalogue does not translate. A plugin with
+    complete catalogues gets ``{"nl": [], "en": []}``."""
+    import tempfile
+
+    from babel.messages.frontend import CommandLineInterface
+    from babel.messages.pofile import read_po
+
+    def ids(messages: Any) -> set[str]:
+        return {m.id if isinstance(m.id, str) else m.id[0] for m in messages if m.id}
+
+    with tempfile.TemporaryDirectory() as folder:
+        pot = Path(folder) / f"{domain}.pot"
+        CommandLineInterface().run([
+            "pybabel", "--quiet", "extract", "--no-location", "-F",
+            str(distribution / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "-o", str(pot),
+            str(distribution / package)])
+        with pot.open("rb") as handle:
+            extracted = ids(read_po(handle))
+    if not extracted:
+        raise AssertionError(f"no translatable strings found in {distribution / package}")
+    missing: dict[str, list[str]] = {}
+    for language in languages:
+        path = distribution / package / "translations" / language / "LC_MESSAGES" / \
+            f"{domain}.po"
+        with path.open("rb") as handle:
+            catalogue = read_po(handle, locale=language)
+        translated = ids(m for m in catalogue if m.string and not m.fuzzy and (
+            all(m.string) if isinstance(m.string, tuple) else True))
+        missing[language] = sorted(extracted - translated)
+    return missing
+
+
+#: Rows that migrations put in a PostgreSQL template (reference data such as a plugin's
+#: default layers): emptying the database between tests puts them back.
+_SEEDED: dict[str, dict[str, list[dict[str, Any]]]] = {}
+
+
+def _seeded_rows(url: str) -> dict[str, list[dict[str, Any]]]:
+    engine = sa.create_engine(url)
+    metadata = sa.MetaData()
+    metadata.reflect(engine)
+    seeded: dict[str, list[dict[str, Any]]] = {}
+    with engine.connect() as connection:
+        for table in metadata.tables.values():
+            if table.name == "alembic_version":
+                continue
+            rows = [dict(row._mapping) for row in connection.execute(sa.select(table))]
+            if rows:
+                seeded[table.name] = rows
+    engine.dispose()
+    return seeded
+
+
 def _empty_postgres(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as connection:
@@ -206,6 +264,21 @@ def _empty_postgres(url: str) -> None:
             # TRUNCATE fires no row triggers, so the append-only audit table can be emptied.
             connection.exec_driver_sql(
                 "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        seeded = _SEEDED.get(url, {})
+        if seeded:
+            metadata = sa.MetaData()
+            metadata.reflect(connection, only=list(seeded), resolve_fks=False)
+            # Seeded rows may refer to each other: restore them with the triggers that check
+            # foreign keys off, as pg_restore does.
+            connection.exec_driver_sql("SET session_replication_role = replica")
+            for table in metadata.tables.values():
+                connection.execute(table.insert(), seeded[table.name])
+                if "id" in table.c:
+                    sequence = sa.select(sa.func.setval(
+                        sa.func.pg_get_serial_sequence(table.name, "id"),
+                        sa.select(sa.func.max(table.c.id)).scalar_subquery()))
+                    connection.execute(sequence)
+            connection.exec_driver_sql("SET session_replication_role = DEFAULT")
     engine.dispose()
 
 

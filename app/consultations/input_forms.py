@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+from flask_wtf.file import FileField
 from wtforms import Form, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -90,7 +92,7 @@ class InputFilters(Form):
 class BulkForm(DomainForm):
     lines = TextAreaField(_l("Inputs, one per line"), validators=[
         DataRequired(_l("Enter at least one input, one per line."))])
-    table_id = SelectField(_l("Table"), coerce=optional_int, choices=[])
+    table_id = SelectField(lazy_pgettext("meeting", "Table"), coerce=optional_int, choices=[])
     participant_group = SelectField(_l("Participant group"), choices=list(GROUPS.items()),
                                     validators=[InputRequired(_l("Choose a participant group."))])
     kind = SelectField(_l("Kind of input"), choices=[],
@@ -129,12 +131,19 @@ class InputForm(DomainForm):
     received_on = date_field(_l("Received on"))
     postmarked_on = date_field(_l("Postmark date"), Optional(), _postmark_not_after_receipt)
     theme_ids = MultiCheckboxField(TERMS["themes"], coerce=int, choices=[])
+    # Chosen from the same search as the sender; the view offers the found and the chosen.
+    co_signatory_ids = MultiCheckboxField(_l("Co-signatories"), coerce=int, choices=[],
+                                          validate_choice=False)
+    # Checked by content and size in app.consultations.attachments, not here.
+    attachment = FileField(_l("Attachment (scanned letter)"))
 
     def fill_choices(self, kinds: dict[str, InputKind], themes: Sequence[Theme],
-                     stakeholders: Sequence[tuple[int, str]]) -> None:
+                     stakeholders: Sequence[tuple[int, str]],
+                     signatories: Sequence[tuple[int, str]] = ()) -> None:
         self.kind.choices = kind_choices(kinds)
         self.theme_ids.choices = [(theme.id, theme.name) for theme in themes]
         self.stakeholder_id.choices = [(NO_CHOICE, _l("Anonymous")), *stakeholders]
+        self.co_signatory_ids.choices = list(signatories or stakeholders)
 
     def to_data(self) -> InputData:
         return InputData(original_text=self.original_text.data, kind=self.kind.data,
@@ -142,7 +151,8 @@ class InputForm(DomainForm):
                          participant_group=self.participant_group.data,
                          summary=self.summary.data, received_on=self.received_on.data,
                          postmarked_on=self.postmarked_on.data,
-                         theme_ids=list(self.theme_ids.data or []))
+                         theme_ids=list(self.theme_ids.data or []),
+                         co_signatory_ids=list(self.co_signatory_ids.data or []))
 
 
 class AnswerForm(DomainForm):

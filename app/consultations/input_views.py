@@ -14,10 +14,10 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, lazyload
 
-from app.consultations import services
+from app.consultations import attachments, services
 from app.consultations.blueprint import bp
 from app.consultations.input_forms import (
     AnswerForm,
@@ -30,6 +30,7 @@ from app.consultations.input_forms import (
 from app.consultations.models import (
     Consultation,
     ConsultationTable,
+    CoSignatory,
     Input,
     InputAnswer,
     InputTheme,
@@ -118,6 +119,16 @@ def _theme_names(inputs: list[Input]) -> dict[int, list[str]]:
     return names
 
 
+def _co_signer_counts(inputs: list[Input]) -> dict[int, int]:
+    """How many co-signed each input of the page, with one query."""
+    ids = [item.id for item in inputs]
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(CoSignatory.input_id, func.count()).where(CoSignatory.input_id.in_(ids))
+        .group_by(CoSignatory.input_id)).all())
+
+
 def _list_page(consultation: Consultation, plan: Plan, process_form: ProcessForm,
                status: int = 200):
     kinds = services.input_kinds()
@@ -129,6 +140,7 @@ def _list_page(consultation: Consultation, plan: Plan, process_form: ProcessForm
     return _page("consultations/inputs/index.html", plan, consultation, status=status,
                  filters=filters, chosen=chosen, page=page, inputs=inputs,
                  answers=services.answer_of(inputs), themes=_theme_names(inputs),
+                 co_signers=_co_signer_counts(inputs),
                  kinds=kinds, groups=services.GROUPS, channels=services.CHANNELS,
                  decisions=services.DECISIONS, short_text=short_text,
                  display_name=register.display_name, process_form=process_form)
@@ -212,6 +224,23 @@ def bulk(consultation_id: int):
 
 # --- a written reaction ---------------------------------------------------------------------
 
+def _people(ids: set[int]) -> list[Stakeholder]:
+    """Stakeholders chosen on a submitted form (kept on redisplay), erased ones left out."""
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Stakeholder).where(
+        Stakeholder.id.in_(ids), Stakeholder.anonymised_at.is_(None)).options(*BARE)
+        .order_by(Stakeholder.sort_name, Stakeholder.id)))
+
+
+def _person_choice(item: Stakeholder) -> tuple[int, str]:
+    return (item.id, f"{register.display_name(item)} ({code_label('kind', item.kind)})")
+
+
+def _posted_ids(name: str) -> set[int]:
+    return {int(value) for value in request.form.getlist(name) if value.isdigit()}
+
+
 @bp.route("/<int:consultation_id>/inputs/new", methods=["GET", "POST"])
 @require(Permission.EDIT)
 def new_input(consultation_id: int):
@@ -223,19 +252,32 @@ def new_input(consultation_id: int):
     found = list(db.session.scalars(register.list_query(register.Filters(q=search))
                                     .options(*BARE).limit(SEARCH_RESULTS))) if search else []
     chosen = None
-    if request.method == "POST" and request.form.get("stakeholder_id", "").isdigit():
-        chosen = db.session.get(Stakeholder, int(request.form["stakeholder_id"]))
-        if chosen is not None and not chosen.is_erased and chosen not in found:
-            found.insert(0, chosen)
-    form.fill_choices(services.input_kinds(), plans.themes_of(plan), [
-        (item.id, f"{register.display_name(item)} ({code_label('kind', item.kind)})")
-        for item in found])
+    signers: list[Stakeholder] = []
+    if request.method == "POST":
+        if request.form.get("stakeholder_id", "").isdigit():
+            chosen = db.session.get(Stakeholder, int(request.form["stakeholder_id"]))
+            if chosen is not None and not chosen.is_erased and chosen not in found:
+                found.insert(0, chosen)
+        signers = _people(_posted_ids("co_signatory_ids"))
+    form.fill_choices(services.input_kinds(), plans.themes_of(plan),
+                      [_person_choice(item) for item in found],
+                      [_person_choice(item) for item in
+                       [*signers, *(item for item in found if item not in signers)]])
+    file = request.files.get(form.attachment.name) if request.method == "POST" else None
+    file_chosen = bool(file and file.filename)
     if form.validate_on_submit():
         if form.stakeholder_id.data is not None and (chosen is None or chosen.is_erased):
             form.stakeholder_id.errors = [_("Choose a stakeholder from the list.")]
+        elif set(form.co_signatory_ids.data or []) - {item.id for item in signers}:
+            form.co_signatory_ids.errors = [_("Choose co-signatories from the list.")]
         else:
             try:
+                # The file first: a refused file records nothing, and the form comes back.
+                upload = attachments.read_upload(file.stream, file.filename) \
+                    if file_chosen else None  # type: ignore[union-attr]
                 record = services.add_input(consultation, form.to_data(), actor=_actor())
+                if upload is not None:
+                    attachments.add_attachment(record, upload, actor=_actor())
             except DomainError as error:
                 db.session.rollback()
                 form.add_error(error)
@@ -252,6 +294,9 @@ def new_input(consultation_id: int):
                                 number=record.number)
                 flash(message, "success")
                 return redirect(_inputs_url(consultation))
+    if file_chosen and not form.attachment.errors:
+        # A browser never fills a file field again: say so beside the field.
+        form.attachment.errors = [_("The form was not saved, so choose the file again.")]
     return _page("consultations/inputs/form.html", plan, consultation, status=_status(),
                  form=form, search=search, limit=SEARCH_RESULTS, found=found)
 

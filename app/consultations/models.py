@@ -207,10 +207,15 @@ class Attachment(db.Model):
     """A scanned letter or other file with an input, stored under ``KOERS_STORAGE_DIR``.
 
     ``stored_name`` is a random name: the original file name (which may hold a resident's
-    name) is kept only in the database, so erasure can find and remove both."""
+    name) is kept only in the database, never on disk or in the audit trail. Erasing the
+    sender leaves the input and its attachments (part of the case file); an editor removes
+    an attachment, and its file, on the input's page."""
 
     __tablename__ = "consultation_attachments"
-    __table_args__ = (Index("ix_consultation_attachments_input_id", "input_id"),)
+    # A scanned letter is the sender's personal data: a person's privacy export lists the
+    # attachments of their input (app.stakeholders follows this flag, knowing no table).
+    __table_args__ = (Index("ix_consultation_attachments_input_id", "input_id"),
+                      {"info": {"export_with_parent": True}})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     input_id: Mapped[int] = mapped_column(ForeignKey("consultation_inputs.id"))

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import func, select
 
 from app.audit.services import audit
@@ -29,6 +30,7 @@ from app.consultations.models import (
     InputTheme,
     Registration,
 )
+from app.consultations.notice import generate_notice
 from app.database import db
 from app.errors import DomainError
 from app.labels import register as register_label
@@ -88,7 +90,7 @@ ANNOUNCEMENTS: dict[str, Any] = {
     "e-mail": _l("E-mail"),
 }
 DECISIONS: dict[str, Any] = {
-    "overgenomen": _l("Adopted"), "deels_overgenomen": _l("Partly adopted"),
+    "overgenomen": lazy_pgettext("decision", "Adopted"), "deels_overgenomen": _l("Partly adopted"),
     "niet_overgenomen": _l("Not adopted"), "al_voorzien": _l("Already provided for"),
     "buiten_reikwijdte": _l("Outside the scope"),
 }
@@ -187,6 +189,7 @@ def create_consultation(plan: Plan, data: ConsultationData, *, actor: Any = None
             raise DomainError(str(_l("Enter the date the draft is laid open.")),
                               field="published_on")
         _set_period(consultation, data.published_on)
+        consultation.notice = generate_notice(consultation)
     db.session.add(consultation)
     db.session.flush()
     audit("create", consultation, actor=actor, changes={

@@ -9,7 +9,7 @@ read-only plan answers every editing route with 409 and the reason.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -25,11 +25,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from icalendar import Calendar, Event
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, lazyload
 
-from app.consultations import services
+from app.consultations import calendar, services
 from app.consultations.blueprint import bp
 from app.consultations.forms import ConsultationForm, RegistrationForm, TableForm
 from app.consultations.models import Consultation, ConsultationTable, Input, Registration
@@ -286,24 +285,11 @@ def ical(consultation_id: int) -> Any:
     consultation, _plan = _consultation_or_404(consultation_id)
     if consultation.is_comment_period or consultation.starts_at is None:
         abort(404)
-    calendar = Calendar()
-    calendar.add("prodid", "-//Koers//Consultations//EN")
-    calendar.add("version", "2.0")
-    event = Event()
-    event.add("uid", f"consultation-{consultation.id}@{request.host.split(':')[0]}")
-    event.add("dtstamp", datetime.now(UTC))
-    event.add("dtstart", consultation.starts_at.astimezone(UTC))
-    if consultation.ends_at is not None:
-        event.add("dtend", consultation.ends_at.astimezone(UTC))
-    event.add("summary", consultation.title)
-    if consultation.location:
-        event.add("location", consultation.location)
-    if consultation.description:
-        event.add("description", consultation.description)
-    event.add("url", url_for("consultations.show", consultation_id=consultation.id,
-                             _external=True))
-    calendar.add_component(event)
-    response = make_response(calendar.to_ical())
+    ics = calendar.new_calendar()
+    ics.add_component(calendar.meeting_event(
+        consultation, host=request.host.split(":")[0], description=consultation.description,
+        url=url_for("consultations.show", consultation_id=consultation.id, _external=True)))
+    response = make_response(ics.to_ical())
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = (
         f'attachment; filename="consultation-{consultation.id}.ics"')

@@ -156,14 +156,15 @@ def _unavailable(name: str) -> str:
                   name=name))
 
 
-def _guards(plan: Plan, transition: Transition | None, user: Any) -> list[NamedCheck]:
+def _guards(plan: Plan, transition: Transition | None, user: Any,
+            values: Mapping[str, Any]) -> list[NamedCheck]:
     """Every implementation of ``transition_guards``, each judged on its own; plus a refusal
     for guards named by the step whose plugin is not enabled."""
     if transition is None:
         return []
     manager = current_app.extensions["koers_plugins"]
     checks = [NamedCheck(plugin, check) for plugin, check in manager.implementations(
-        "transition_guards", plan=plan, transition=transition, user=user)]
+        "transition_guards", plan=plan, transition=transition, user=user, values=values)]
     present = {"core", *manager.enabled}
     missing = [name for name in transition.guards if _owner(name) not in present]
     if missing:
@@ -171,10 +172,11 @@ def _guards(plan: Plan, transition: Transition | None, user: Any) -> list[NamedC
     return checks
 
 
-def _effects(plan: Plan, transition: Transition, user: Any) -> list[NamedEffect]:
+def _effects(plan: Plan, transition: Transition, user: Any,
+             values: Mapping[str, Any]) -> list[NamedEffect]:
     manager = current_app.extensions["koers_plugins"]
     return [NamedEffect(plugin, run) for plugin, run in manager.implementations(
-        "transition_effects", plan=plan, transition=transition, user=user)]
+        "transition_effects", plan=plan, transition=transition, user=user, values=values)]
 
 
 def permissions_of(user: Any) -> set[str]:
@@ -188,7 +190,7 @@ def refusals(plan: Plan, name: str, user: Any, values: Mapping[str, Any]) -> lis
     workflow = _workflow_or_refuse(plan)
     transition = workflow.transition(name) if workflow.has_transition(name) else None
     return check_transition(workflow, plan.state, name, permissions=permissions_of(user),
-                            values=values, guards=_guards(plan, transition, user),
+                            values=values, guards=_guards(plan, transition, user, values),
                             messages=messages())
 
 
@@ -216,8 +218,9 @@ def take(plan: Plan, name: str, *, user: Any, values: Mapping[str, Any] | None =
     transition = workflow.transition(name) if workflow.has_transition(name) else None
     taken = perform_transition(
         workflow, plan.state, name, permissions=permissions_of(user), values=values,
-        guards=_guards(plan, transition, user),
-        effects=_effects(plan, transition, user) if transition else [], messages=messages())
+        guards=_guards(plan, transition, user, values),
+        effects=_effects(plan, transition, user, values) if transition else [],
+        messages=messages())
     old_state = plan.state
     decided_on = values.get("decided_on")
     note = values.get("note") or None

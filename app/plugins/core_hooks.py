@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from app.plugins.hookspecs import hookimpl
-from app.plugins.ui import NavItem, Widget, render_partial
+from app.plugins.ui import NavItem, SlotContent, Widget, render_partial
 from app.terms import TERMS
 
 
@@ -102,3 +102,14 @@ def input_kinds() -> list[Any]:
     from app.consultations.services import CORE_KINDS
 
     return list(CORE_KINDS)
+
+
+@hookimpl
+def template_slot(slot: str, context: dict[str, Any]) -> Any:
+    if slot == "profile.after":
+        from app.consultations.feeds import feed_of
+
+        user = context["user"]
+        return SlotContent(lambda: render_partial("consultations/calendar_feed_panel.html",
+                                                  feed=feed_of(user)), priority=10)
+    return None

@@ -13,6 +13,7 @@ the core.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -146,9 +147,12 @@ def workflows() -> list[Workflow]:
 
 
 @hookspec
-def transition_guards(plan: Plan, transition: Transition, user: Any) -> list[str] | None:
+def transition_guards(plan: Plan, transition: Transition, user: Any,
+                      values: Mapping[str, Any]) -> list[str] | None:
     """Conditions for taking ``transition`` on ``plan`` as ``user`` that are not met, as
-    messages (translated) — or an empty list or ``None`` when all are met.
+    messages (translated) — or an empty list or ``None`` when all are met. ``values`` holds
+    what the user declared for the step (its fields, e.g. ``decided_on``); it is empty while
+    a page only asks whether the step could be taken.
 
     Runs each time a step is checked or taken, for every step, of every workflow: return
     ``None`` for steps the plugin has no opinion on (check ``transition.name`` or the names in
@@ -160,9 +164,11 @@ def transition_guards(plan: Plan, transition: Transition, user: Any) -> list[str
 
 
 @hookspec
-def transition_effects(plan: Plan, transition: Transition, user: Any) -> None:
+def transition_effects(plan: Plan, transition: Transition, user: Any,
+                       values: Mapping[str, Any]) -> None:
     """Do what taking ``transition`` on ``plan`` entails, inside the step's transaction, e.g.
-    take a named revision or open a comment period.
+    take a named revision or open a comment period (``values`` holds the step's declared
+    fields, such as the ``decided_on`` date the period opens).
 
     Runs after every guard passed, before the step is recorded, for every step of every
     workflow (act only on the steps that concern the plugin). Collected, in enabled order

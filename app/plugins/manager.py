@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "koers.plugins"
 #: The version of ``app.plugin_api``; plugins declare the range they work with (``koers_api``).
-API_VERSION = "1.0"
+API_VERSION = "1.1"
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 CORE = "core"
 

@@ -1,9 +1,9 @@
 """Plugin migrations: one Alembic environment, a branch per plugin.
 
-Every *installed* plugin's ``migrations/versions`` folder is a version location (so the history
-always resolves, even for a disabled plugin whose tables are still there); ``koers db upgrade``
-upgrades the core and every *enabled* plugin's branch. A plugin's first revision carries the
-plugin's name as branch label and ``depends_on`` a core revision.
+Every *enabled* plugin's ``migrations/versions`` folder is a version location, and so is a
+disabled plugin's while its tables are in the database (so the history still resolves);
+``koers db upgrade`` upgrades the core and every *enabled* plugin's branch. A plugin's first
+revision carries the plugin's name as branch label and ``depends_on`` a core revision.
 """
 
 from __future__ import annotations

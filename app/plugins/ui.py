@@ -27,6 +27,8 @@ SLOTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "profile.after": ("below the profile page's sections", ("user",)),
     "plan.overview": ("panels on a plan's overview tab", ("plan", "user")),
     "plan.programme": ("below a plan's implementation programme", ("plan", "user")),
+    "consultation.overview": ("panels at the end of a consultation's page",
+                              ("consultation", "plan", "user")),
     "footer": ("in the footer of every page", ()),
 }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -662,6 +662,7 @@ def export_person(stakeholder: Stakeholder) -> dict[str, Any]:
         if rows:
             linked.setdefault(f"{column.table.name}.{column.name}", []).extend(
                 {key: _json(value) for key, value in row._mapping.items()} for row in rows)
+            _export_children(column.table, rows, linked, existing)
     events = db.session.scalars(select(AuditEvent).where(
         AuditEvent.entity_type == "stakeholders",
         AuditEvent.entity_id == str(stakeholder.id)).order_by(AuditEvent.id)).all()
@@ -674,8 +675,39 @@ def export_person(stakeholder: Stakeholder) -> dict[str, Any]:
     }
 
 
+def _export_children(parent: Any, rows: Any, linked: dict[str, list[dict[str, Any]]],
+                     existing: set[str]) -> None:
+    """Rows of tables flagged ``info={"export_with_parent": True}`` (such as the attachments
+    of a person's input) that refer to the exported ``rows``: found through the metadata, so
+    this area imports no other."""
+    keys = [column for column in parent.primary_key.columns]
+    if len(keys) != 1:
+        return
+    ids = [row._mapping[keys[0].name] for row in rows]
+    for column in references.referencing_columns(parent.name):
+        table = column.table
+        if not table.info.get("export_with_parent") or table.name not in existing:
+            continue
+        for row in db.session.execute(select(table).where(column.in_(ids))):
+            linked.setdefault(table.name, []).append(
+                {key: _json(value) for key, value in row._mapping.items()})
+
+
 ERASED_FIELDS = ("email", "phone", "address", "postcode", "place", "website", "notes",
                  "consent_purpose", "consent_source", "consent_date")
+
+#: What other areas clear when a person is erased — copies of the person's data they keep
+#: (letters with a name and address, say). The register cannot know them and must not import
+#: those areas, so they register here: ``@on_erase`` on a function taking the stakeholder,
+#: called inside the erasure's transaction.
+ErasureHandler = Callable[[Stakeholder], None]
+_erasure_handlers: list[ErasureHandler] = []
+
+
+def on_erase(handler: ErasureHandler) -> ErasureHandler:
+    if handler not in _erasure_handlers:
+        _erasure_handlers.append(handler)
+    return handler
 
 
 def erase(stakeholder: Stakeholder, *, actor: Any = None, reason: str = "request") -> None:
@@ -692,6 +724,8 @@ def erase(stakeholder: Stakeholder, *, actor: Any = None, reason: str = "request
     stakeholder.anonymised_at = utcnow()
     db.session.execute(delete(SearchTerm).where(SearchTerm.stakeholder_id == stakeholder.id))
     db.session.flush()
+    for handler in _erasure_handlers:
+        handler(stakeholder)
     # The event says that, when and why — never what was erased.
     audit("erase", stakeholder, actor=actor,
           changes={"reason": {"old": None, "new": reason}})

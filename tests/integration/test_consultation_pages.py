@@ -182,7 +182,10 @@ def test_a_table_is_added_and_a_participant_registered(client, login_as, db):
     assert "Schulden voorkomen" in tables and "Welzijn Berkelland" in tables
     assert "Armoede en schulden" in tables
     registrations = page[page.index('id="registrations"'):]
-    assert re.search(r"Henk de Vries</a></th>\s*<td>Yes</td>", registrations)
+    # editors see attendance as a checkbox they can change
+    assert re.search(r"Henk de Vries</a></th>\s*<td><input type=\"checkbox\" name=\"attended\" "
+                     rf'value="{registration.id}" id="attended-{registration.id}" checked>',
+                     registrations)
 
 
 def test_the_meeting_as_an_icalendar_file(client, login_as, db):
@@ -248,3 +251,25 @@ def test_an_erased_participant_shows_as_erased(client, login_as, db):
     assert "Erased person" in page and "Zonderland" not in page
     tab = text(client.get(f"/consultations/plan/{plan.id}"))
     assert re.search(r'<td class="numeric">1</td>', tab)
+
+
+def test_plugins_fill_the_consultation_slot_with_the_consultation(client, login_as, db,
+                                                                   throwaway_hooks):
+    from app.plugin_api import SlotContent, hookimpl
+
+    class Panel:
+        @hookimpl
+        def template_slot(self, slot, context):
+            if slot == "consultation.overview":
+                consultation, plan = context["consultation"], context["plan"]
+                return SlotContent(lambda: f'<p class="panel">{consultation.title} '
+                                           f'of {plan.title}</p>')
+            return None
+
+    throwaway_hooks(Panel(), name="panel")
+    plan = new_plan(db)
+    consultation = meeting(db, plan)
+    db.session.commit()
+    login_as("viewer")
+    page = text(client.get(f"/consultations/{consultation.id}"))
+    assert f"{consultation.title} of Samen Krachtig" in page

@@ -42,6 +42,14 @@ def test_settings_from_environment_and_defaults(tmp_path):
     assert config["SESSION_COOKIE_SECURE"] is False
 
 
+def test_the_attachment_limit_is_a_setting_and_requests_admit_it(tmp_path):
+    assert build_settings(environ(tmp_path))["KOERS_MAX_ATTACHMENT_MB"] == 10
+    config = build_settings(environ(tmp_path, KOERS_MAX_ATTACHMENT_MB="100"))
+    assert config["KOERS_MAX_ATTACHMENT_MB"] == 100
+    # a file over the limit must reach the form (a field error), not stop at a bare 413
+    assert config["MAX_CONTENT_LENGTH"] > 100 * 1024 * 1024
+
+
 def test_postgres_urls_use_psycopg3(tmp_path):
     config = build_settings(environ(tmp_path, DATABASE_URL="postgres://u@db/koers"))
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/koers"

@@ -1,0 +1,99 @@
+"""Benchmark of a consultation's input list at 20,000 inputs (run by hand, not by pytest):
+time and number of queries per request, unfiltered, with each filter and on a late page.
+
+    .venv/bin/python -m tests.benchmarks.inputs                  # SQLite
+    .venv/bin/python -m tests.benchmarks.inputs --database-url postgresql://postgres@127.0.0.1:5432/test
+
+With a PostgreSQL URL the benchmark works in a throwaway database next to the one named.
+Figures are wall-clock seconds on the machine at hand; compare runs on the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import event
+
+from app.auth import services as accounts
+from app.consultations import services
+from app.consultations.services import ConsultationData, InputData
+from app.database import db
+from app.plans import services as plans
+from app.plans.services import PlanData
+from app.stakeholders import services as register
+from app.stakeholders.services import StakeholderData
+from app.testing import TEST_PASSWORD, make_app, migrate, postgres_database
+from tests.integration.test_input_pages import list_filters, seed_inputs
+
+
+def bench(app, inputs: int, repeat: int) -> list[tuple[str, int, float]]:
+    plan = plans.create_plan(PlanData(title="Samen Krachtig", kind="beleidsplan"))
+    theme = plans.add_theme(plan, "Meedoen")
+    meeting = services.create_consultation(plan, ConsultationData(
+        title="Werkconferentie", format="werkconferentie"))
+    person = register.create(StakeholderData(name="Jan de Vries"))
+    first = services.add_inputs(meeting, [InputData(original_text="Inbreng", kind="idee")])
+    answer = services.answer(first, "Zo doen we het.", "al_voorzien")
+    db.session.commit()
+    started = time.perf_counter()
+    seed_inputs(db, meeting, inputs, first_number=2, theme_id=theme.id, answer_id=answer.id,
+                stakeholder_id=person.id)
+    print(f"seeding {inputs} inputs: {time.perf_counter() - started:.2f} s")
+    accounts.create_user("bench@koers.example", "Benchmark", "viewer", password=TEST_PASSWORD)
+    db.session.commit()
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    client.post("/login", data={"email": "bench@koers.example", "password": TEST_PASSWORD,
+                                "csrf_token": token})
+    queries = [0]
+
+    def count(*_args: object) -> None:
+        queries[0] += 1
+
+    base = f"/consultations/{meeting.id}/inputs"
+    urls = {name: f"{base}?{query}" for name, query in list_filters(theme.id).items()}
+    urls["page 400"] = f"{base}?page=400"
+    results = []
+    for name, url in urls.items():
+        client.get(url)  # warm up
+        times = []
+        for _ in range(repeat):
+            queries[0] = 0
+            event.listen(db.engine, "before_cursor_execute", count)
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - started)
+            event.remove(db.engine, "before_cursor_execute", count)
+            assert response.status_code == 200, (url, response.status_code)
+        results.append((name, queries[0], statistics.median(times)))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default="", help="a PostgreSQL server database")
+    parser.add_argument("--inputs", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
+        url = (stack.enter_context(postgres_database(args.database_url))
+               if args.database_url else f"sqlite:///{folder}/bench.sqlite")
+        app = make_app(Path(folder) / "instance", url, {"TESTING": False})
+        migrate(app)
+        with app.app_context(), app.test_request_context():
+            print(f"database: {db.engine.dialect.name}")
+            for name, queries, seconds in bench(app, args.inputs, args.repeat):
+                print(f"input list at {args.inputs} — {name}: {queries} queries, "
+                      f"{seconds * 1000:.0f} ms (median of {args.repeat})")
+            db.session.remove()
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
