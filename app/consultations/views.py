@@ -135,8 +135,10 @@ def create(plan_id: int) -> Any:
     if (refused := read_only_page(plan, TAB)) is not None:
         return refused
     form = ConsultationForm()
-    form.fill_choices(services.formats(), _organisations(), services.ANNOUNCEMENTS,
-                      register.display_name)
+    formats = services.formats()
+    form.fill_choices(formats, _organisations(), services.ANNOUNCEMENTS, register.display_name)
+    if request.method == "GET" and request.args.get("format") in formats:
+        form.format.data = request.args["format"]  # a link that knows what is planned
     if form.validate_on_submit():
         try:
             consultation = services.create_consultation(plan, form.to_data(_timezone()))

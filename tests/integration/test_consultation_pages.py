@@ -273,3 +273,13 @@ def test_plugins_fill_the_consultation_slot_with_the_consultation(client, login_
     login_as("viewer")
     page = text(client.get(f"/consultations/{consultation.id}"))
     assert f"{consultation.title} of Samen Krachtig" in page
+
+
+def test_a_link_may_choose_the_kind_of_consultation_in_advance(client, login_as, db):
+    plan = new_plan(db)
+    db.session.commit()
+    login_as("editor")
+    page = text(client.get(f"/consultations/plan/{plan.id}/new?format=ter_inzage"))
+    assert '<option selected value="ter_inzage">' in page
+    unknown = text(client.get(f"/consultations/plan/{plan.id}/new?format=bingo"))
+    assert "<option selected" not in unknown.split('id="format"')[1].split("</select>")[0]

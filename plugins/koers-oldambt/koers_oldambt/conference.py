@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from app.plugin_api import (
@@ -20,6 +22,7 @@ from app.plugin_api import (
     Registration,
     Stakeholder,
     audit,
+    current_municipality,
     db,
     participant_group,
 )
@@ -126,3 +129,30 @@ def fact_sheet(consultation: Consultation) -> FactSheet:
                                            *table.other))
     return FactSheet(consultation, participants, inputs_by_group, tables,
                      key_advice_ids(consultation))
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """When the koers was last discussed with residents and partners, and when next."""
+
+    last: date
+    due: date
+
+    def overdue(self, today: date) -> bool:
+        return today > self.due
+
+
+def follow_up(plan_id: int) -> FollowUp | None:
+    """The yearly follow-up: a year after the latest werkconferentie or follow-up meeting of
+    the plan (None when it has had none yet). One query."""
+    latest = db.session.scalar(select(func.max(Consultation.starts_at)).where(
+        Consultation.plan_id == plan_id, Consultation.format.in_(CONFERENCE_FORMATS),
+        Consultation.archived.is_(False)))
+    if latest is None:
+        return None
+    day = latest.astimezone(ZoneInfo(current_municipality().timezone)).date()
+    try:
+        due = day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        due = day.replace(year=day.year + 1, day=28)
+    return FollowUp(day, due)

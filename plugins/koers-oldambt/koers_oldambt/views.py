@@ -255,8 +255,16 @@ def delete_layer(layer_id: int):
 
 
 def render_plan_panel(plan: Any) -> str:
-    """The plan page's panel: the provisions linked to the plan's themes and goals."""
+    """The plan page's panel: for a koers in implementation its yearly follow-up meeting,
+    and the provisions linked to the plan's themes and goals."""
+    from datetime import date
+
+    from . import conference
+    from .workflow import FOLLOW_UP_STATES
+
     items = services.provisions(services.Filters(plan_id=plan.id))
+    follow_up = conference.follow_up(plan.id) if plan.state in FOLLOW_UP_STATES else None
     return render_template("oldambt/plan_panel.html", plan=plan, items=items,
-                           totals=services.totals_by_choice(items),
+                           totals=services.totals_by_choice(items), follow_up=follow_up,
+                           overdue=follow_up is not None and follow_up.overdue(date.today()),
                            **rainbow_parts(items, chart_id=f"rainbow-plan-{plan.id}"))

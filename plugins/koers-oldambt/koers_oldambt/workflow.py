@@ -17,6 +17,8 @@ from app.plugin_api import Consultation, Field, Input, Phase, State, Transition,
 from .translations import _, _l
 
 NAME = "oldambt.koers"
+#: Once adopted, the koers is discussed again with residents and partners every year.
+FOLLOW_UP_STATES = ("oldambt.vertaald", "oldambt.uitvoering")
 RESIDENTS_AND_PARTNERS = "oldambt.residents_and_partners"
 
 

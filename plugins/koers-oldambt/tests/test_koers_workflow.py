@@ -48,3 +48,31 @@ def test_the_yearly_follow_up_meeting_is_a_kind_of_consultation(client, login_as
     page = text(client.get(f"/consultations/plan/{plan.id}/new"))
     assert 'value="oldambt.vervolgbijeenkomst"' in page
     assert "Vervolgbijeenkomst (jaarlijks)" in page
+
+
+def test_a_koers_in_implementation_shows_when_its_yearly_follow_up_is_due(client, login_as, db):
+    client.set_cookie("koers_language", "en")
+    login_as("editor")
+    plan = koers_plan(client, db)
+    meeting = werkconferentie(client, db, plan)  # 23 March 2023
+    add_input(client, meeting, "inwoner", "Meer ontmoetingsplekken")
+    add_input(client, meeting, "partner", "Eén loket")
+    for name, day in (("oldambt.hold_conference", "2023-03-23"), ("oldambt.adopt", "2023-07-04"),
+                      ("oldambt.translate", "2023-11-14")):
+        response = client.submit(f"/plans/{plan.id}/steps/{name}", {"decided_on": day})
+        assert response.status_code == 302, text(response)
+    page = text(client.get(f"/plans/{plan.id}"))
+    assert "the last one with residents and partners was on 23-03-2023" in page
+    assert "the next is due by 23-03-2024" in page and "It is overdue." in page
+    link = f"/consultations/plan/{plan.id}/new?format=oldambt.vervolgbijeenkomst"
+    assert link in page
+    form = text(client.get(link))
+    assert '<option selected value="oldambt.vervolgbijeenkomst">' in form
+
+
+def test_a_koers_still_in_concept_shows_no_follow_up(client, login_as, db):
+    client.set_cookie("koers_language", "en")
+    login_as("editor")
+    plan = koers_plan(client, db)
+    werkconferentie(client, db, plan)
+    assert "Yearly follow-up meeting" not in text(client.get(f"/plans/{plan.id}"))
