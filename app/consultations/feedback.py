@@ -409,8 +409,8 @@ def hold_interrupted(mailing_id: int) -> list[int]:
         db.session.execute(
             update(FeedbackLetter).where(FeedbackLetter.id.in_(ids),
                                          FeedbackLetter.status == LetterStatus.SENDING)
-            .values(status=LetterStatus.HELD, version=FeedbackLetter.version + 1,
-                    error="interrupted while being sent: perhaps delivered, perhaps not")
+            # no error text: the page explains an interruption in the reader's language
+            .values(status=LetterStatus.HELD, version=FeedbackLetter.version + 1, error=None)
             .execution_options(synchronize_session=False))
         audit("hold_letters", ("consultation_feedback_mailings", mailing_id),
               changes={"letters": {"old": None, "new": ids}})
