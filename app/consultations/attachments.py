@@ -91,8 +91,8 @@ def read_upload(stream: IO[bytes], filename: str | None, *,
         size += len(chunk)
         if size > limit:
             raise DomainError(str(_l(
-                "The file is larger than %(limit)d MB. Choose a smaller file (for example a "
-                "scan at a lower resolution) and choose it again.",
+                "The file is larger than %(limit)d MB. Scan it at a lower resolution, for "
+                "example, and choose it again; everything else you entered is kept.",
                 limit=current_app.config["KOERS_MAX_ATTACHMENT_MB"])), field=field)
         parts.append(chunk)
     data = b"".join(parts)
@@ -101,8 +101,9 @@ def read_upload(stream: IO[bytes], filename: str | None, *,
     content_type = sniff(data[:16])
     if content_type is None:
         raise DomainError(str(_l(
-            "The file is not a PDF or an image (PNG, JPEG, TIFF, GIF, WebP). Choose such a "
-            "file and choose it again.")), field=field)
+            "The file is not a PDF or an image (PNG, JPEG, TIFF, GIF, WebP). Save the letter as "
+            "one of those and choose it again; everything else you entered is kept.")),
+            field=field)
     return Upload(data=data, content_type=content_type, original_name=_clean_name(filename))
 
 
