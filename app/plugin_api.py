@@ -32,7 +32,7 @@ from app.consultations.services import (
 from app.consultations.services import default_group as participant_group
 from app.database import UTCDateTime, db, utcnow
 from app.errors import DomainError
-from app.form_fields import MultiCheckboxField
+from app.form_fields import DomainForm, MultiCheckboxField
 from app.jobs.services import JobContext, enqueue, job
 from app.labels import register as register_label
 from app.money_fields import EuroField
@@ -61,6 +61,7 @@ __all__ = [
     "ConsultationFormat",
     "ConsultationTable",
     "DomainError",
+    "DomainForm",
     "EuroField",
     "Field",
     "Goal",

@@ -12,14 +12,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import event
-
-from app.auth import services as accounts
 from app.consultations import services
 from app.consultations.services import ConsultationData, InputData
 from app.database import db
@@ -27,7 +23,8 @@ from app.plans import services as plans
 from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
-from app.testing import TEST_PASSWORD, make_app, migrate, postgres_database
+from app.testing import make_app, migrate, postgres_database
+from tests.benchmarks.pages import signed_in_viewer, time_pages
 from tests.integration.test_input_pages import list_filters, seed_inputs
 
 
@@ -44,35 +41,11 @@ def bench(app, inputs: int, repeat: int) -> list[tuple[str, int, float]]:
     seed_inputs(db, meeting, inputs, first_number=2, theme_id=theme.id, answer_id=answer.id,
                 stakeholder_id=person.id)
     print(f"seeding {inputs} inputs: {time.perf_counter() - started:.2f} s")
-    accounts.create_user("bench@koers.example", "Benchmark", "viewer", password=TEST_PASSWORD)
-    db.session.commit()
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = page.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
-    client.post("/login", data={"email": "bench@koers.example", "password": TEST_PASSWORD,
-                                "csrf_token": token})
-    queries = [0]
-
-    def count(*_args: object) -> None:
-        queries[0] += 1
-
+    client = signed_in_viewer(app)
     base = f"/consultations/{meeting.id}/inputs"
     urls = {name: f"{base}?{query}" for name, query in list_filters(theme.id).items()}
     urls["page 400"] = f"{base}?page=400"
-    results = []
-    for name, url in urls.items():
-        client.get(url)  # warm up
-        times = []
-        for _ in range(repeat):
-            queries[0] = 0
-            event.listen(db.engine, "before_cursor_execute", count)
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - started)
-            event.remove(db.engine, "before_cursor_execute", count)
-            assert response.status_code == 200, (url, response.status_code)
-        results.append((name, queries[0], statistics.median(times)))
-    return results
+    return time_pages(client, urls, repeat)
 
 
 def main() -> None:

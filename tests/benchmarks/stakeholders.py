@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import statistics
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.database import db
 from app.stakeholders import transfer
 from app.stakeholders.models import Stakeholder
-from app.testing import TEST_PASSWORD, make_app, migrate, postgres_database
+from app.testing import make_app, migrate, postgres_database
+from tests.benchmarks.pages import signed_in_viewer, time_pages
 
 FIRST = ["Anna", "Bram", "Chantal", "Daan", "Esra", "Fenna", "Gerrit", "Hatice", "Ivo",
          "Jolien", "Kees", "Lotte", "Mohamed", "Noor", "Petra", "Roos", "Sem", "Yara"]
@@ -84,36 +84,11 @@ def bench_list(app, total: int, repeat: int) -> list[tuple[str, int, float]]:
             import_file(batch, offset=present + 1_000_000), "vulling.csv")))
         db.session.commit()
         present += batch
-    from app.auth import services as accounts
-
-    accounts.create_user("bench@koers.example", "Benchmark", "viewer", password=TEST_PASSWORD)
-    db.session.commit()
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = page.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
-    client.post("/login", data={"email": "bench@koers.example", "password": TEST_PASSWORD,
-                                "csrf_token": token})
-    queries = [0]
-
-    def count(*_args: object) -> None:
-        queries[0] += 1
-
-    results = []
-    for url in ("/stakeholders/", "/stakeholders/?q=jansen", "/stakeholders/?q=anna+bakker",
-                "/stakeholders/?category=inwoner&kind=person", "/stakeholders/?tag=wijk+3",
-                "/stakeholders/?page=1500", "/stakeholders/duplicates"):
-        client.get(url)  # warm up
-        times = []
-        for _ in range(repeat):
-            queries[0] = 0
-            event.listen(db.engine, "before_cursor_execute", count)
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - started)
-            event.remove(db.engine, "before_cursor_execute", count)
-            assert response.status_code == 200, (url, response.status_code)
-        results.append((url, queries[0], statistics.median(times)))
-    return results
+    client = signed_in_viewer(app)
+    urls = ("/stakeholders/", "/stakeholders/?q=jansen", "/stakeholders/?q=anna+bakker",
+            "/stakeholders/?category=inwoner&kind=person", "/stakeholders/?tag=wijk+3",
+            "/stakeholders/?page=1500", "/stakeholders/duplicates")
+    return time_pages(client, {url: url for url in urls}, repeat)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.plugin_api import DomainError, EuroField, MultiCheckboxField
+from app.plugin_api import DomainForm, EuroField, MultiCheckboxField
 
 from . import services
 from .models import CHOICES
@@ -27,16 +27,7 @@ def _optional_int(value: Any) -> int | None:
         return None
 
 
-class PluginForm(FlaskForm):
-    def add_error(self, error: DomainError) -> None:
-        target = self._fields.get(error.field or "")
-        if target is not None:
-            target.errors = [*target.errors, error.message]
-        else:
-            self.form_errors.append(error.message)
-
-
-class ProvisionForm(PluginForm):
+class ProvisionForm(DomainForm):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")),
                                                Length(max=200)])
     layer_id = SelectField(_l("Layer"), coerce=_optional_int,
@@ -79,7 +70,7 @@ class ProvisionForm(PluginForm):
             goal_ids=list(self.goals.data or []))
 
 
-class LayerForm(PluginForm):
+class LayerForm(DomainForm):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")),
                                                Length(max=120)])
     colour = StringField(_l("Colour"), validators=[InputRequired(_l("Enter a colour."))],

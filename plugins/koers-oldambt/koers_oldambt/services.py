@@ -209,20 +209,23 @@ def provider_options() -> list[Stakeholder]:
         .order_by(Stakeholder.sort_name, Stakeholder.id)))
 
 
-def theme_options() -> list[tuple[Theme, str]]:
-    """Every theme of every current plan with the plan's title, for forms and filters."""
-    rows = db.session.execute(
-        select(Theme, Plan.title).join(Plan, Plan.id == Theme.plan_id)
-        .where(Plan.archived.is_(False)).order_by(Plan.title, Theme.position, Theme.id)).all()
-    return [(theme, title) for theme, title in rows]
+def theme_options(ids: Sequence[int] | None = None) -> list[tuple[Theme, str]]:
+    """Every theme of every current plan (or those of ``ids``) with the plan's title."""
+    query = (select(Theme, Plan.title).join(Plan, Plan.id == Theme.plan_id)
+             .order_by(Plan.title, Theme.position, Theme.id))
+    query = query.where(Theme.id.in_(ids)) if ids is not None else \
+        query.where(Plan.archived.is_(False))
+    return [(theme, title) for theme, title in db.session.execute(query).all()]
 
 
-def goal_options() -> list[tuple[Goal, str]]:
-    rows = db.session.execute(
-        select(Goal, Theme.name, Plan.title).join(Theme, Theme.id == Goal.theme_id)
-        .join(Plan, Plan.id == Theme.plan_id).where(Plan.archived.is_(False))
-        .order_by(Plan.title, Theme.position, Goal.position, Goal.id)).all()
-    return [(goal, f"{title} · {theme}") for goal, theme, title in rows]
+def goal_options(ids: Sequence[int] | None = None) -> list[tuple[Goal, str]]:
+    """Every goal of every current plan (or those of ``ids``) with where it stands."""
+    query = (select(Goal, Theme.name, Plan.title).join(Theme, Theme.id == Goal.theme_id)
+             .join(Plan, Plan.id == Theme.plan_id)
+             .order_by(Plan.title, Theme.position, Goal.position, Goal.id))
+    query = query.where(Goal.id.in_(ids)) if ids is not None else \
+        query.where(Plan.archived.is_(False))
+    return [(goal, f"{title} · {theme}") for goal, theme, title in db.session.execute(query)]
 
 
 def totals_by_choice(items: Sequence[Provision]) -> dict[str, tuple[int, Decimal]]:

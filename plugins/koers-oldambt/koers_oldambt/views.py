@@ -88,9 +88,8 @@ def _provision_or_404(provision_id: int) -> Provision:
 @require(Permission.VIEW)
 def provision(provision_id: int):
     item = _provision_or_404(provision_id)
-    theme_ids, goal_ids = services.theme_ids_of(item.id), services.goal_ids_of(item.id)
-    themes = [(t, title) for t, title in services.theme_options() if t.id in theme_ids]
-    goals = [(g, where) for g, where in services.goal_options() if g.id in goal_ids]
+    themes = services.theme_options(services.theme_ids_of(item.id))
+    goals = services.goal_options(services.goal_ids_of(item.id))
     return render_template(
         "oldambt/provision.html", provision=item, layer=db.session.get(Layer, item.layer_id),
         provider=db.session.get(Stakeholder, item.provider_id) if item.provider_id else None,
