@@ -91,6 +91,8 @@ class ConsultationTable(db.Model):
     topic: Mapped[str] = mapped_column(String(200))
     facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholders.id"))
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("plan_themes.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Registration(db.Model):
@@ -107,6 +109,8 @@ class Registration(db.Model):
     stakeholder_id: Mapped[int] = mapped_column(ForeignKey("stakeholders.id"))
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attended: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Input(db.Model):

@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -17,6 +17,9 @@ class JobStatus(StrEnum):
     RUNNING = "running"
     FINISHED = "finished"
     FAILED = "failed"
+    #: The job stopped without saying so (its process was killed, the machine restarted):
+    #: no heartbeat for longer than ``KOERS_JOB_HEARTBEAT_TIMEOUT``. It may be retried.
+    INTERRUPTED = "interrupted"
 
 
 class Job(db.Model):
@@ -37,9 +40,20 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Written while the job runs; a running job whose heartbeat stops was interrupted.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: What a long job has already done, committed with that work, so a retry goes on from it.
+    checkpoint: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     created_by: Mapped[User | None] = relationship(lazy="raise")
 
+    __table_args__ = (Index("ix_jobs_status_heartbeat", "status", "heartbeat_at"),)
+
     @property
     def done(self) -> bool:
-        return self.status in (JobStatus.FINISHED, JobStatus.FAILED)
+        return self.status in (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.INTERRUPTED)
+
+    @property
+    def retryable(self) -> bool:
+        return self.status in (JobStatus.FAILED, JobStatus.INTERRUPTED)

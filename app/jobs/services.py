@@ -46,9 +46,17 @@ def registered_kinds() -> list[str]:
 
 @dataclass
 class JobContext:
-    """Given to a running job function to report progress."""
+    """Given to a running job function to report progress and keep a checkpoint."""
 
     job_id: str
+    #: What an earlier attempt of this job had done (see :meth:`save_checkpoint`), or None.
+    checkpoint: dict[str, Any] | None = None
+
+    def save_checkpoint(self, data: dict[str, Any]) -> None:
+        """Record what the job has done *in the current transaction*: it commits together
+        with that work, so a retry after an interruption goes on from exactly there."""
+        db.session.execute(update(Job).where(Job.id == self.job_id).values(checkpoint=data))
+        self.checkpoint = data
 
     def progress(self, percent: int, message: str = "") -> None:
         # A separate short transaction, so the job page sees progress while the job's own
