@@ -21,20 +21,30 @@ from app.jobs.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
 JobFunction = Callable[..., dict[str, Any] | None]
+FailureCleanup = Callable[[dict[str, Any]], None]
 _registry: dict[str, JobFunction] = {}
+_on_failure: dict[str, FailureCleanup] = {}
 
 
 class UnknownJob(LookupError):
     pass
 
 
-def job(kind: str) -> Callable[[JobFunction], JobFunction]:
-    """Register ``function`` as the job ``kind`` (e.g. ``"stakeholders.import"``)."""
+def job(kind: str, *, on_failure: FailureCleanup | None = None
+        ) -> Callable[[JobFunction], JobFunction]:
+    """Register ``function`` as the job ``kind`` (e.g. ``"stakeholders.import"``).
+
+    ``on_failure(params)`` is called once a job of this kind has failed for good (an error,
+    a limit exceeded, or it could not be queued): it removes what the job would have used,
+    such as an uploaded file that holds personal data. An interrupted job keeps its files for
+    a retry."""
 
     def decorator(function: JobFunction) -> JobFunction:
         if _registry.get(kind, function) is not function:
             raise ValueError(f"job kind {kind!r} is registered twice")
         _registry[kind] = function
+        if on_failure is not None:
+            _on_failure[kind] = on_failure
         return function
 
     return decorator
