@@ -29,6 +29,9 @@ def create_app(overrides: Mapping[str, Any] | None = None,
     app = Flask(__name__, instance_path=str(config["KOERS_INSTANCE_DIR"]),
                 instance_relative_config=False)
     app.config.update(config)
+    # How this app was built: a job process builds the same one (app.jobs.child).
+    app.extensions["koers_factory"] = (dict(overrides or {}),
+                                       dict(environ) if environ is not None else None)
     _configure_logging(app)
     if app.config["KOERS_PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -116,8 +119,8 @@ def _init_extensions(app: Flask) -> None:
 
     app.extensions["koers_login_throttle"] = LoginThrottle(
         app.config["KOERS_LOGIN_MAX_FAILURES"], app.config["KOERS_LOGIN_WINDOW_MINUTES"],
-        app.config["REDIS_URL"] or "memory://",
-        f"koers-{app.config['KOERS_MUNICIPALITY'].slug}")
+        app.config["REDIS_URL"], f"koers-{app.config['KOERS_MUNICIPALITY'].slug}",
+        app.config["SECRET_KEY"])
     app.extensions["koers_jobs"] = make_runner(app)
     app.config["KOERS_STORAGE_DIR"].mkdir(parents=True, exist_ok=True)
 
@@ -171,8 +174,10 @@ def _register_request_hooks(app: Flask) -> None:
         if view is None or declared_permission(view) is None:
             app.logger.error("route %s declares no permission; refused", request.endpoint)
             abort(403)
-        if (current_user.is_authenticated and current_user.must_change_password
-                and request.endpoint not in _PASSWORD_CHANGE_ENDPOINTS):
+        # The endpoint first: /healthz must answer without loading the user (a database
+        # outage would otherwise make it an error page for anyone with a session cookie).
+        if (request.endpoint not in _PASSWORD_CHANGE_ENDPOINTS
+                and current_user.is_authenticated and current_user.must_change_password):
             flash(_("Choose your own password before you continue."), "info")
             return redirect(url_for("auth.profile"))
         return None

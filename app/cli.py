@@ -263,7 +263,7 @@ def privacy_retention(dry_run: bool) -> None:
     """Erase persons whose retention date has passed (run daily, e.g. from cron).
 
     Lists record numbers and retention dates only, never names."""
-    from app.database import db
+    from app.database import checkpoint_erasure, db
     from app.stakeholders import services
 
     due = services.past_retention()
@@ -274,6 +274,7 @@ def privacy_retention(dry_run: bool) -> None:
         return
     erased = services.apply_retention()
     db.session.commit()
+    checkpoint_erasure()
     click.echo(f"{len(erased)} person(s) erased.")
 
 

@@ -195,6 +195,19 @@ _INSTANCE_KEYS: dict[str, tuple[str, type]] = {
     "trace_hooks": ("KOERS_TRACE_HOOKS", bool),
     "max_import_mb": ("KOERS_MAX_IMPORT_MB", int),
     "max_attachment_mb": ("KOERS_MAX_ATTACHMENT_MB", int),
+    # Bounds on what an uploaded spreadsheet may unfold into (a zip bomb is small on disk),
+    # and the rows an import writes per short transaction.
+    "import_max_rows": ("KOERS_IMPORT_MAX_ROWS", int),
+    "import_max_cells": ("KOERS_IMPORT_MAX_CELLS", int),
+    "import_max_row_cells": ("KOERS_IMPORT_MAX_ROW_CELLS", int),
+    "import_max_unpacked_mb": ("KOERS_IMPORT_MAX_UNPACKED_MB", int),
+    "import_step_rows": ("KOERS_IMPORT_STEP_ROWS", int),
+    # Limits of one background job: it is stopped and marked failed beyond them.
+    "job_memory_mb": ("KOERS_JOB_MEMORY_MB", int),
+    "job_time_limit_minutes": ("KOERS_JOB_TIME_LIMIT_MINUTES", int),
+    # A running job writes a heartbeat this often; one silent for the second is interrupted.
+    "job_heartbeat_seconds": ("KOERS_JOB_HEARTBEAT_SECONDS", int),
+    "job_interrupted_after_seconds": ("KOERS_JOB_INTERRUPTED_AFTER_SECONDS", int),
     # Outgoing mail (feedback letters), see MailSettings; the SMTP password comes only from
     # the environment (KOERS_SMTP_PASSWORD), never from the file.
     "mail_transport": ("KOERS_MAIL_TRANSPORT", str),
@@ -249,6 +262,15 @@ def build_settings(environ: Mapping[str, str] | None = None,
         "log_level": "INFO",
         "max_import_mb": 20,
         "max_attachment_mb": 10,
+        "import_max_rows": 250_000,
+        "import_max_cells": 5_000_000,
+        "import_max_row_cells": 200,
+        "import_max_unpacked_mb": 300,
+        "import_step_rows": 250,
+        "job_memory_mb": 1024,
+        "job_time_limit_minutes": 60,
+        "job_heartbeat_seconds": 10,
+        "job_interrupted_after_seconds": 120,
     }
 
     config_file = Path(environ.get("KOERS_CONFIG", instance_dir / "koers.toml"))
@@ -304,7 +326,9 @@ def build_settings(environ: Mapping[str, str] | None = None,
     config: dict[str, Any] = {
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: an error message (a failed job's record, a log line) never quotes
+        # the values of a query, which may hold personal data.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "REDIS_URL": settings.get("redis_url") or None,
         "KOERS_INSTANCE_DIR": instance_dir,
         "KOERS_STORAGE_DIR": storage_dir,
@@ -320,7 +344,16 @@ def build_settings(environ: Mapping[str, str] | None = None,
         "KOERS_TRACE_HOOKS": settings.get("trace_hooks", False),
         "KOERS_MAX_IMPORT_MB": settings["max_import_mb"],
         "KOERS_MAX_ATTACHMENT_MB": settings["max_attachment_mb"],
+        "KOERS_IMPORT_MAX_ROWS": settings["import_max_rows"],
+        "KOERS_IMPORT_MAX_CELLS": settings["import_max_cells"],
+        "KOERS_IMPORT_MAX_ROW_CELLS": settings["import_max_row_cells"],
+        "KOERS_IMPORT_MAX_UNPACKED_MB": settings["import_max_unpacked_mb"],
+        "KOERS_IMPORT_STEP_ROWS": settings["import_step_rows"],
         "KOERS_JOBS_INLINE": False,
+        "KOERS_JOB_MEMORY_MB": settings["job_memory_mb"],
+        "KOERS_JOB_TIME_LIMIT_MINUTES": settings["job_time_limit_minutes"],
+        "KOERS_JOB_HEARTBEAT_SECONDS": settings["job_heartbeat_seconds"],
+        "KOERS_JOB_INTERRUPTED_AFTER_SECONDS": settings["job_interrupted_after_seconds"],
         "KOERS_MIGRATION_LOCATIONS": [],
         "BABEL_DEFAULT_LOCALE": municipality.locale,
         "BABEL_DEFAULT_TIMEZONE": municipality.timezone,

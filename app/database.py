@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
@@ -26,6 +27,7 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+log = logging.getLogger(__name__)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -53,7 +55,10 @@ def utcnow() -> datetime:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: object, connection_record: object) -> None:
-    """Foreign keys on and WAL for every SQLite connection; other dialects are left alone."""
+    """Foreign keys on and WAL for every SQLite connection; other dialects are left alone.
+
+    ``secure_delete`` overwrites deleted and replaced content with zeros, so an erased name
+    does not linger in free space of the file (AVG erasure; see :func:`checkpoint_erasure`)."""
     import sqlite3
 
     if isinstance(dbapi_connection, sqlite3.Connection):
@@ -61,4 +66,19 @@ def _sqlite_pragmas(dbapi_connection: object, connection_record: object) -> None
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
+
+
+def checkpoint_erasure() -> None:
+    """Call after an erasure has been committed. SQLite keeps the pages as they were before
+    the erasure in the write-ahead log until a checkpoint: this one copies the log into the
+    database file and empties it. PostgreSQL keeps no such copy that a dump or a query shows,
+    so elsewhere this does nothing."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    with db.engine.connect() as connection:
+        busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+    if busy:  # a reader held an older snapshot; the erasure itself stands
+        log.warning("the write-ahead log could not be emptied after an erasure; "
+                     "run PRAGMA wal_checkpoint(TRUNCATE) when the instance is quiet")

@@ -12,6 +12,7 @@ _labels: dict[str, dict[str, LazyString | str]] = {
         "create": _l("created"), "update": _l("changed"), "login": _l("signed in"),
         "change_password": _l("changed their password"),
         "reset_password": _l("gave a one-time password"),
+        "sign_out_everywhere": _l("signed out on every device"),
         "deactivate": _l("deactivated"), "reactivate": _l("reactivated"),
         "archive": _l("archived"), "unarchive": _l("brought back from the archive"),
         "merge": _l("merged a duplicate into this record"),
@@ -45,7 +46,8 @@ _labels: dict[str, dict[str, LazyString | str]] = {
                      "no_longer_needed": _l("no longer needed"),
                      "retention": _l("retention period ended")},
     "job_status": {"queued": _l("Waiting to start"), "running": _l("Running"),
-                   "finished": _l("Finished"), "failed": _l("Failed")},
+                   "finished": _l("Finished"), "failed": _l("Failed"),
+                   "interrupted": _l("Interrupted")},
 }
 
 

@@ -115,6 +115,15 @@ def _set_password(user: User, password: str, *, must_change: bool) -> None:
     user.session_token = new_session_token()
 
 
+def end_sessions(user: User, *, everywhere: bool) -> None:
+    """Rotate the session token: every cookie that carries the old one stops working. Signing
+    out does it too — the login cookie holds the token, and a copied cookie must end with the
+    session it was copied from (the price: other sessions of the user end as well)."""
+    user.session_token = new_session_token()
+    if everywhere:
+        audit("sign_out_everywhere", user, actor=user)
+
+
 def reset_password(user: User, *, actor: User | None) -> str:
     """A new one-time password for ``user``, to be changed at their next sign-in."""
     password = generate_password()

@@ -53,22 +53,19 @@ def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        email, client = form.email.data or "", _client()
-        wait = _throttle().retry_after(email, client)
-        if wait:
-            minutes = math.ceil(wait / 60)
+        attempt = _throttle().attempt(form.email.data or "", _client())
+        if attempt.refused:
             form.form_errors.append(_(
                 "Too many failed attempts. Wait %(minutes)d minute(s) and try again.",
-                minutes=minutes))
+                minutes=math.ceil(attempt.retry_after / 60)))
             status = 429
         else:
-            user = services.authenticate(email, form.password.data or "")
-            if user is None:
-                _throttle().record_failure(email, client)
+            user = services.authenticate(form.email.data or "", form.password.data or "")
+            if user is None:  # the reserved attempt stays counted as a failure
                 form.form_errors.append(_("The e-mail address or password is not correct."))
                 status = 401
             else:
-                _throttle().clear(email, client)
+                _throttle().succeeded(attempt)
                 session.clear()  # a fresh session: no fixation across the sign-in
                 login_user(user)
                 db.session.commit()
@@ -85,10 +82,28 @@ def login() -> str | Response | tuple[str, int]:
 @login_required
 def logout() -> Response:
     ConfirmForm()  # CSRF is checked globally; the form documents the intent
+    _end_session(_("You have been signed out."), everywhere=False)
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/profile/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere() -> Response:
+    """End every session of the user, on every device, this one included."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    _end_session(_("You have been signed out on every device."), everywhere=True)
+    return redirect(url_for("auth.login"))
+
+
+def _end_session(message: str, *, everywhere: bool) -> None:
+    """Sign out. The user's session token is rotated, so a copy of this session's cookie
+    (taken before, from a shared computer or a proxy log) no longer opens anything."""
+    services.end_sessions(_me(), everywhere=everywhere)
+    db.session.commit()
     logout_user()
     session.clear()
-    flash(_("You have been signed out."), "success")
-    return redirect(url_for("auth.login"))
+    flash(message, "success")
 
 
 @bp.route("/language", methods=["POST"])

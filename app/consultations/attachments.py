@@ -5,7 +5,8 @@ A file is accepted by what it **is**, not by what it is called: the first bytes 
 of a PDF, PNG, JPEG, TIFF, GIF or WebP file (the file name and the browser's content type are
 ignored), and it may not be larger than ``KOERS_MAX_ATTACHMENT_MB``. The original file name may
 hold a resident's name: it stays in the database only, and the audit trail records that a file
-was added or removed, never its name.
+was added or removed, never its name. Erasing the sender or a co-signatory replaces it with a
+neutral name ("bijlage-12.pdf").
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -164,3 +166,14 @@ def attachments_of(input_ids: list[int]) -> dict[int, list[Attachment]]:
                 Attachment.input_id.in_(input_ids)).order_by(Attachment.id)):
             found.setdefault(record.input_id, []).append(record)
     return found
+
+
+def neutral_name(attachment: Attachment) -> str:
+    """A name that says nothing about the sender — "bijlage-12.pdf", in the municipality's
+    language — with the extension of the checked type (the original's may be anything)."""
+    webp = ".webp" if attachment.content_type == "image/webp" else ""
+    extension = next((ext for _magic, kind, ext in SIGNATURES
+                      if kind == attachment.content_type), webp)
+    with force_locale(current_app.config["KOERS_MUNICIPALITY"].locale):
+        return str(_l("attachment-%(number)d", number=attachment.id)) + extension
+

@@ -1,6 +1,6 @@
-"""Forms for changing what was recorded: a consultation, an input, an answer (re-answering),
-the kennisgeving, and an input's attachment. Versioned records carry the version the editor
-saw in a hidden field, so a stale edit is caught and shown as a conflict."""
+"""Forms for changing what was recorded: a consultation, a table, an input, an answer
+(re-answering), the kennisgeving, and an input's attachment. Versioned records carry the
+version the editor saw in a hidden field, so a stale edit is caught and shown as a conflict."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.consultations.forms import ConsultationForm, to_utc
+from app.consultations.forms import ConsultationForm, TableForm, to_utc
 from app.consultations.input_forms import (
     NO_CHOICE,
     _postmark_not_after_receipt,
@@ -63,6 +63,10 @@ def consultation_values(consultation: Consultation, timezone: str) -> dict[str, 
             "channels": list(consultation.channels or []),
             "published_on": consultation.published_on,
             "legal_basis": consultation.legal_basis, "version": str(consultation.version)}
+
+
+class TableEditForm(TableForm):
+    version = HiddenField()
 
 
 class InputEditForm(DomainForm):

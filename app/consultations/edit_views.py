@@ -9,6 +9,7 @@ edit shows the conflict page (409); a read-only plan answers every editing route
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -16,20 +17,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.forms import ConfirmForm
 from app.consultations import attachments, editing, notice, services
 from app.consultations.blueprint import bp
+from app.consultations.conflicts import CONFLICTS, Rows, conflict_page, posted_versions
 from app.consultations.edit_forms import (
     AnswerEditForm,
     AttachmentForm,
     ConsultationEditForm,
     InputEditForm,
     NoticeForm,
+    TableEditForm,
     consultation_values,
 )
-from app.consultations.forms import TableForm
 from app.consultations.input_forms import short_text
 from app.consultations.models import (
     Answer,
@@ -43,14 +44,12 @@ from app.consultations.models import (
 )
 from app.database import db
 from app.errors import DomainError
-from app.i18n import short_date
 from app.labels import field_label
 from app.labels import label as code_label
 from app.permissions import Permission, require
 from app.plans import services as plans
 from app.plans.models import Plan, Section, Theme
 from app.plans.pages import page_context, plan_or_404, read_only_page
-from app.plans.services import EditConflict
 from app.stakeholders import services as register
 from app.stakeholders.models import Kind, Stakeholder
 
@@ -100,27 +99,10 @@ def _version() -> int:
     return int(version)
 
 
-def _shown(value: Any) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "year"):
-        return short_date(value)
-    if isinstance(value, list | tuple | set):
-        return ", ".join(str(item) for item in value)
-    return str(value)
-
-
-def _conflict(plan: Plan, record: Any, form: Any, rows: list[tuple[str, Any, Any]],
-              action: str):
+def _conflict(plan: Plan, record: Any, form: Any, rows: Callable[[], Rows]):
     """The other person's version beside yours; nothing was saved. The form re-posts yours
-    with the current version, for whoever decides to overwrite knowingly."""
-    db.session.rollback()
-    db.session.refresh(record)
-    form.version.data = str(record.version)
-    shown = [{"label": name, "current": _shown(current), "submitted": _shown(mine),
-              "differs": _shown(current) != _shown(mine)} for name, current, mine in rows]
-    return render_template("plans/conflict.html", rows=shown, form=form, action=action,
-                           **page_context(plan, TAB)), 409
+    to this route with the current version, for whoever decides to overwrite knowingly."""
+    return conflict_page(plan, rows, tab=TAB, form=form, record=record)
 
 
 def _timezone() -> str:
@@ -160,8 +142,8 @@ def edit(consultation_id: int) -> Any:
             editing.update_consultation(consultation, submitted, expected_version=version,
                                         actor=_actor())
             db.session.commit()
-        except (EditConflict, StaleDataError):
-            return _conflict(plan, consultation, form, [
+        except CONFLICTS:
+            return _conflict(plan, consultation, form, lambda: [
                 (field_label("title"), consultation.title, submitted.title),
                 (field_label("description"), consultation.description,
                  submitted.description),
@@ -170,7 +152,7 @@ def edit(consultation_id: int) -> Any:
                  submitted.published_on),
                 (field_label("legal_basis"), consultation.legal_basis,
                  submitted.legal_basis),
-            ], url_for("consultations.edit", consultation_id=consultation.id))
+            ])
         except DomainError as error:
             db.session.rollback()
             form.add_error(error)
@@ -211,14 +193,25 @@ def _table(table_id: int) -> tuple[ConsultationTable, Consultation, Plan]:
     return table, consultation, plan
 
 
+def _name_of(stakeholder_id: int | None) -> str | None:
+    person = db.session.get(Stakeholder, stakeholder_id, options=list(BARE)) \
+        if stakeholder_id else None
+    return register.display_name(person) if person is not None else None
+
+
+def _theme_name(theme_id: int | None) -> str | None:
+    theme = db.session.get(Theme, theme_id) if theme_id else None
+    return theme.name if theme is not None else None
+
+
 @bp.route("/tables/<int:table_id>/edit", methods=["GET", "POST"])
 @require(Permission.EDIT)
 def edit_table(table_id: int) -> Any:
     table, consultation, plan = _table(table_id)
     if (refused := read_only_page(plan, TAB)) is not None:
         return refused
-    form = TableForm(data={"topic": table.topic, "facilitator_id": table.facilitator_id,
-                           "theme_id": table.theme_id})
+    form = TableEditForm(data={"topic": table.topic, "facilitator_id": table.facilitator_id,
+                               "theme_id": table.theme_id, "version": str(table.version)})
     themes = plans.themes_of(plan)
     people = list(db.session.scalars(register.list_query(register.Filters())
                                      .options(*BARE).limit(STAKEHOLDER_CHOICES)))
@@ -228,17 +221,26 @@ def edit_table(table_id: int) -> Any:
             people.insert(0, current)
     form.fill_choices(people, themes, register.display_name)
     if form.validate_on_submit():
+        version = _version()
         facilitator = next((item for item in people if item.id == form.facilitator_id.data),
                            None)
         theme = next((item for item in themes if item.id == form.theme_id.data), None)
         try:
             editing.update_table(table, form.topic.data, facilitator=facilitator, theme=theme,
-                                 actor=_actor())
+                                 expected_version=version, actor=_actor())
+            db.session.commit()
+        except CONFLICTS:
+            return _conflict(plan, table, form, lambda: [
+                (field_label("topic"), table.topic, form.topic.data),
+                (field_label("facilitator"), _name_of(table.facilitator_id),
+                 _name_of(facilitator.id if facilitator else None)),
+                (field_label("theme"), _theme_name(table.theme_id),
+                 theme.name if theme else None),
+            ])
         except DomainError as error:
             db.session.rollback()
             form.add_error(error)
         else:
-            db.session.commit()
             flash(_("The table %(topic)s has been saved.", topic=table.topic), "success")
             return redirect(_show_url(consultation, "tables"))
     return _page("consultations/table_form.html", plan, status=_status(), form=form,
@@ -276,10 +278,30 @@ def attendance(consultation_id: int) -> Any:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     present = {int(value) for value in request.form.getlist("attended") if value.isdigit()}
-    changed = editing.set_attendance(consultation, present, actor=_actor())
-    db.session.commit()
+    expected = posted_versions()
+    try:
+        changed = editing.set_attendance(consultation, present, expected_versions=expected,
+                                         actor=_actor())
+        db.session.commit()
+    except CONFLICTS:
+        return conflict_page(plan, lambda: _attendance_rows(expected, present), tab=TAB,
+                             action=url_for("consultations.show",
+                                            consultation_id=consultation_id,
+                                            _anchor="registrations"))
     flash(_("Attendance has been saved (%(count)d changed).", count=changed), "success")
     return redirect(_show_url(consultation, "registrations"))
+
+
+def _attendance_rows(expected: dict[int, int], present: set[int]) -> Rows:
+    """Per registration on the submitted form: attended now, and as submitted."""
+    yes, no = _("Yes"), _("No")
+    return [(register.display_name(person), yes if registration.attended else no,
+             yes if registration.id in present else no)
+            for registration, person in db.session.execute(
+                select(Registration, Stakeholder)
+                .join(Stakeholder, Stakeholder.id == Registration.stakeholder_id)
+                .where(Registration.id.in_(list(expected))).options(*BARE)
+                .order_by(Stakeholder.sort_name, Stakeholder.id))]
 
 
 @bp.route("/registrations/<int:registration_id>/delete", methods=["POST"])
@@ -321,10 +343,9 @@ def save_notice(consultation_id: int) -> Any:
         notice.update_notice(consultation, form.notice.data or "",
                              expected_version=_version(), actor=_actor())
         db.session.commit()
-    except (EditConflict, StaleDataError):
-        return _conflict(plan, consultation, form, [
-            (field_label("notice"), consultation.notice, form.notice.data)],
-            url_for("consultations.save_notice", consultation_id=consultation.id))
+    except CONFLICTS:
+        return _conflict(plan, consultation, form, lambda: [
+            (field_label("notice"), consultation.notice, form.notice.data)])
     flash(_("The kennisgeving has been saved."), "success")
     return redirect(_show_url(consultation, "notice"))
 
@@ -430,15 +451,15 @@ def edit_input(input_id: int) -> Any:
         try:
             editing.update_input(item, chosen, expected_version=version, actor=_actor())
             db.session.commit()
-        except (EditConflict, StaleDataError):
-            return _conflict(plan, item, form, [
+        except CONFLICTS:
+            return _conflict(plan, item, form, lambda: [
                 (field_label("summary"), item.summary, chosen.summary),
                 (field_label("kind"), item.kind, chosen.kind),
                 (field_label("participant_group"), item.participant_group,
                  chosen.participant_group),
                 (field_label("received_on"), item.received_on, chosen.received_on),
                 (field_label("postmarked_on"), item.postmarked_on, chosen.postmarked_on),
-            ], url_for("consultations.edit_input", input_id=item.id))
+            ])
         except DomainError as error:
             db.session.rollback()
             form.add_error(error)
@@ -553,13 +574,13 @@ def edit_answer(answer_id: int) -> Any:
                                   changed_section=section, expected_version=version,
                                   actor=_actor())
             db.session.commit()
-        except (EditConflict, StaleDataError):
+        except CONFLICTS:
             decision = services.DECISIONS
-            return _conflict(plan, record, form, [
+            return _conflict(plan, record, form, lambda: [
                 (field_label("text"), record.text, form.text.data),
                 (field_label("decision"), decision.get(record.decision, record.decision),
                  decision.get(form.decision.data, form.decision.data)),
-            ], url_for("consultations.edit_answer", answer_id=record.id))
+            ])
         except DomainError as error:
             db.session.rollback()
             form.add_error(error)

@@ -9,7 +9,7 @@ Edits of versioned records take the version the editor saw; a different current 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -40,6 +40,7 @@ from app.consultations.services import (
     _required,
     _set_period,
     _text,
+    check_versions,
     input_kinds,
 )
 from app.database import db
@@ -174,7 +175,9 @@ def delete_or_archive(consultation: Consultation, *, actor: Any = None) -> bool:
 # --- tables and registrations ---------------------------------------------------------------
 
 def update_table(table: ConsultationTable, topic: str, *, facilitator: Stakeholder | None,
-                 theme: Theme | None, actor: Any = None) -> None:
+                 theme: Theme | None, expected_version: int | None = None,
+                 actor: Any = None) -> None:
+    check_version(table, expected_version)
     consultation = db.session.get(Consultation, table.consultation_id)
     if theme is not None and theme.plan_id != consultation.plan_id:  # type: ignore[union-attr]
         raise DomainError(str(_l("Choose a theme of this plan.")), field="theme_id")
@@ -205,13 +208,21 @@ def remove_table(table: ConsultationTable, *, actor: Any = None) -> None:
 
 
 def set_attendance(consultation: Consultation, attended_ids: Iterable[int], *,
+                   expected_versions: Mapping[int, int] | None = None,
                    actor: Any = None) -> int:
     """Mark who came: the registrations in ``attended_ids`` attended, the others did not.
-    Returns how many changed."""
+    With ``expected_versions`` (registration id -> version, as the form showed them) only
+    those registrations are set — one registered since is left alone — and one changed since
+    is an :class:`EditConflict`. Returns how many changed."""
     present = set(attended_ids)
     changed = []
-    for registration in db.session.scalars(select(Registration).where(
-            Registration.consultation_id == consultation.id)):
+    query = select(Registration).where(Registration.consultation_id == consultation.id)
+    if expected_versions is not None:
+        query = query.where(Registration.id.in_(list(expected_versions)))
+    registrations = list(db.session.scalars(query.order_by(Registration.id)))
+    if expected_versions is not None:
+        check_versions(registrations, expected_versions)
+    for registration in registrations:
         now = registration.id in present
         if registration.attended != now:
             registration.attended = now

@@ -48,7 +48,7 @@ from app.consultations.services import DECISIONS
 from app.database import db, utcnow
 from app.errors import DomainError
 from app.jobs.models import Job, JobStatus
-from app.jobs.services import JobContext, job, runner
+from app.jobs.services import JobContext, hand_over, job
 from app.labels import register as register_label
 from app.plans.models import Plan, Section
 from app.stakeholders import services as register
@@ -246,7 +246,13 @@ def _start_job(mailing: FeedbackMailing, actor: Any, previous: str | None = None
         raise DomainError(str(_l("Someone else has just resumed this mailing.")))
     db.session.commit()
     db.session.refresh(mailing)
-    runner().submit(record.id)
+
+    def unname() -> None:  # the job could not be queued: the mailing names its previous one
+        db.session.execute(update(FeedbackMailing).where(
+            FeedbackMailing.id == mailing.id, FeedbackMailing.job_id == record.id)
+            .values(job_id=previous).execution_options(synchronize_session=False))
+
+    hand_over(record, undo=unname)
     return record
 
 
@@ -498,10 +504,11 @@ def send_mailing(context: JobContext, mailing_id: int) -> dict[str, Any]:
 @register.on_erase
 def forget_letters(stakeholder: Stakeholder) -> None:
     """An erased person's letters keep that they existed and their state — not the address,
-    the subject or the text; the ones not yet sent are cancelled."""
+    the subject, the text or the mail server's error (which quotes the address); the ones not
+    yet sent are cancelled."""
     db.session.execute(
         update(FeedbackLetter).where(FeedbackLetter.stakeholder_id == stakeholder.id)
-        .values(recipient_email=None, subject="", body="",
+        .values(recipient_email=None, subject="", body="", error=None,
                 version=FeedbackLetter.version + 1)
         .execution_options(synchronize_session=False))
     db.session.execute(

@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf.file import FileField
-from wtforms import Form, RadioField, SelectField, TextAreaField
+from wtforms import Form, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.consultations.models import ConsultationTable, Input
@@ -164,6 +164,8 @@ class AnswerForm(DomainForm):
                            validators=[InputRequired(_l("Choose a decision."))])
     changed_section_id = SelectField(_l("Section of the plan it changed"),
                                      coerce=optional_int, choices=[])
+    # The version of every input offered, as the form showed them ("id:version …").
+    versions = HiddenField()
 
     def fill_choices(self, inputs: Sequence[Input], sections: Sequence[Section]) -> None:
         self.input_ids.choices = [(item.id, f"{item.number}. {short_text(item)}")
@@ -175,5 +177,6 @@ class AnswerForm(DomainForm):
 class ProcessForm(DomainForm):
     input_ids = MultiCheckboxField(_l("Inputs"), coerce=int, choices=[], validate_choice=False,
                                    validators=[DataRequired(_l("Choose the inputs to process."))])
+    versions = HiddenField()  # of the inputs listed, as the list showed them
     used = RadioField(_l("Used in the plan"), choices=YES_NO,
                       validators=[InputRequired(_l("Choose whether the input was used."))])

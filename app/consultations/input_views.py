@@ -18,7 +18,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from app.consultations import attachments, services
+from app.consultations import erasure as _erasure  # noqa: F401  (registers what erasure clears)
 from app.consultations.blueprint import bp
+from app.consultations.conflicts import (
+    CONFLICTS,
+    conflict_page,
+    posted_versions,
+    versions_value,
+)
 from app.consultations.input_forms import (
     AnswerForm,
     BulkForm,
@@ -137,6 +144,7 @@ def _list_page(consultation: Consultation, plan: Plan, process_form: ProcessForm
     chosen = filters.active()
     page = paginate(_filtered(consultation, chosen))
     inputs = list(page.items)
+    process_form.versions.data = versions_value(inputs)
     return _page("consultations/inputs/index.html", plan, consultation, status=status,
                  filters=filters, chosen=chosen, page=page, inputs=inputs,
                  answers=services.answer_of(inputs), themes=_theme_names(inputs),
@@ -168,8 +176,12 @@ def process(consultation_id: int):
         if len(chosen) != len(ids):
             form.input_ids.errors = [_("Choose inputs of this consultation.")]
         else:
+            used = form.used.data == "yes"
             try:
-                services.mark_processed(chosen, form.used.data == "yes", actor=_actor())
+                services.mark_processed(chosen, used, expected_versions=posted_versions(),
+                                        actor=_actor())
+            except CONFLICTS:
+                return conflict_page(plan, lambda: _processing_rows(chosen, used), tab=TAB)
             except DomainError as error:
                 db.session.rollback()
                 form.add_error(error)
@@ -178,6 +190,20 @@ def process(consultation_id: int):
                 flash(_("%(count)d inputs marked as processed.", count=len(chosen)), "success")
                 return redirect(_inputs_url(consultation))
     return _list_page(consultation, plan, form, status=400)
+
+
+def _processing_rows(inputs: list[Input], used: bool) -> list[tuple[str, Any, Any]]:
+    """Per chosen input: how it is processed now beside how this editor marked it."""
+    def state(processed: bool, was_used: bool | None) -> str:
+        if not processed:
+            return _("No")
+        return _("Used") if was_used else _("Not used")
+
+    current = {item.id: item for item in db.session.scalars(
+        select(Input).where(Input.id.in_([item.id for item in inputs])))}
+    return [(_("Input %(number)d", number=current[item.id].number),
+             state(current[item.id].processed, current[item.id].used), state(True, used))
+            for item in inputs if item.id in current]
 
 
 # --- bulk entry -----------------------------------------------------------------------------
@@ -310,23 +336,43 @@ def answer(consultation_id: int):
     if (refused := read_only_page(plan, TAB)) is not None:
         return refused
     open_inputs = services.open_inputs(consultation)
+    # Chosen inputs someone else answered since the form was loaded stay choosable, so the
+    # service finds the conflict instead of the form calling them no valid choice.
+    gone = _posted_ids("input_ids") - {item.id for item in open_inputs}
+    offered = [*open_inputs, *db.session.scalars(select(Input).where(
+        Input.consultation_id == consultation.id, Input.id.in_(gone)).order_by(Input.number))]
     sections = plans.sections_of(plan)
     form = AnswerForm()
-    form.fill_choices(open_inputs, sections)
+    form.fill_choices(offered, sections)
+    if request.method == "GET":
+        form.versions.data = versions_value(open_inputs)
     if form.validate_on_submit():
+        expected = posted_versions()
         ids = set(form.input_ids.data)
-        covered = [item for item in open_inputs if item.id in ids]
+        covered = [item for item in offered if item.id in ids]
         section = next((s for s in sections if s.id == form.changed_section_id.data), None)
         try:
             services.answer(covered, form.text.data, form.decision.data,
-                            changed_section=section, actor=_actor())
+                            changed_section=section, expected_versions=expected,
+                            actor=_actor())
+            db.session.commit()
+        except CONFLICTS:
+            return conflict_page(plan, lambda: _answer_rows(covered, form.text.data),
+                                 tab=TAB)
         except DomainError as error:
             db.session.rollback()
             form.add_error(error)
         else:
-            db.session.commit()
             flash(_("The answer has been recorded for %(count)d inputs.", count=len(covered)),
                   "success")
             return redirect(_inputs_url(consultation))
     return _page("consultations/inputs/answer.html", plan, consultation, status=_status(),
                  form=form, open_inputs=open_inputs)
+
+
+def _answer_rows(inputs: list[Input], text: str) -> list[tuple[str, Any, Any]]:
+    """Per chosen input: the answer it has now (if someone answered it) beside this one."""
+    answers = services.answer_of(inputs)
+    return [(_("Input %(number)d", number=item.number),
+             answers[item.id].text if item.id in answers else None, text)
+            for item in inputs]

@@ -212,8 +212,9 @@ class Attachment(db.Model):
 
     ``stored_name`` is a random name: the original file name (which may hold a resident's
     name) is kept only in the database, never on disk or in the audit trail. Erasing the
-    sender leaves the input and its attachments (part of the case file); an editor removes
-    an attachment, and its file, on the input's page."""
+    sender or a co-signatory leaves the input and its attachments (part of the case file) and
+    gives them neutral names (:mod:`app.consultations.erasure`); an editor removes an
+    attachment, and its file, on the input's page."""
 
     __tablename__ = "consultation_attachments"
     # A scanned letter is the sender's personal data: a person's privacy export lists the

@@ -7,7 +7,8 @@ Every change is audited; residents' texts are recorded as changed, never by valu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -16,6 +17,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.services import audit
 from app.consultations import periods
@@ -35,6 +39,7 @@ from app.database import db
 from app.errors import DomainError
 from app.labels import register as register_label
 from app.plans.models import Plan, Section, Theme
+from app.plans.services import EditConflict
 from app.stakeholders import services as register
 from app.stakeholders.models import Stakeholder
 
@@ -352,10 +357,31 @@ def add_inputs(consultation: Consultation, items: Sequence[InputData], *,
 
 # --- answers and processing -----------------------------------------------------------------
 
+def check_versions(records: Iterable[Any], expected: Mapping[int, int]) -> None:
+    """Refuse records of a multi-record form (attendance, answering) whose version is not the
+    one the form showed; a record the form did not show has no expected version."""
+    for record in records:
+        if expected.get(record.id) != record.version:
+            raise EditConflict(record)
+
+
+@contextmanager
+def conflict_on_race(record: Any) -> Iterator[None]:
+    """A concurrent save found at flush — a version that moved (StaleDataError) or a row that
+    now exists (IntegrityError) — is the same conflict as a stale form."""
+    try:
+        yield
+    except (IntegrityError, StaleDataError) as error:
+        raise EditConflict(record) from error
+
+
 def answer(inputs: Sequence[Input], text: str, decision: str, *,
-           changed_section: Section | None = None, actor: Any = None) -> Answer:
+           changed_section: Section | None = None,
+           expected_versions: Mapping[int, int] | None = None, actor: Any = None) -> Answer:
     """One answer for the selected inputs of one consultation; an input answered before gets
-    the new answer instead."""
+    the new answer instead — unless ``expected_versions`` (input id -> version, as the form
+    showed them) is given: then an input changed or answered since is an
+    :class:`~app.plans.services.EditConflict` and nothing is recorded."""
     if not inputs:
         raise DomainError(str(_l("Choose the inputs this answer is for.")), field="inputs")
     consultation_ids = {item.consultation_id for item in inputs}
@@ -370,18 +396,32 @@ def answer(inputs: Sequence[Input], text: str, decision: str, *,
     consultation = db.session.get(Consultation, consultation_ids.pop())
     if changed_section is not None and changed_section.plan_id != consultation.plan_id:
         raise DomainError(str(_l("Choose a section of this plan.")), field="changed_section_id")
-    record = Answer(consultation_id=consultation.id, text=body, decision=decision,
-                    changed_section_id=changed_section.id if changed_section else None,
-                    answered_by_id=getattr(actor, "id", None))
-    db.session.add(record)
-    db.session.flush()
+    if expected_versions is not None:
+        check_versions(inputs, expected_versions)
     ids = [item.id for item in inputs]
-    db.session.execute(InputAnswer.__table__.delete().where(InputAnswer.input_id.in_(ids)))
-    db.session.add_all(InputAnswer(input_id=input_id, answer_id=record.id) for input_id in ids)
-    for item in inputs:
-        item.processed = True
-        item.used = decision in CHANGES_PLAN
-    db.session.flush()
+    with conflict_on_race(inputs[0]):
+        # The inputs' new version is written first: its UPDATE ... WHERE version = the one
+        # read holds the rows (PostgreSQL) or the database (SQLite) for this transaction, so
+        # the check for an answer below cannot race with someone answering the same input.
+        for item in inputs:
+            item.processed = True
+            item.used = decision in CHANGES_PLAN
+            flag_modified(item, "processed")
+        db.session.flush()
+        if expected_versions is not None:
+            answered = db.session.scalar(select(InputAnswer.input_id).where(
+                InputAnswer.input_id.in_(ids)).limit(1))
+            if answered is not None:
+                raise EditConflict(next(item for item in inputs if item.id == answered))
+        record = Answer(consultation_id=consultation.id, text=body, decision=decision,
+                        changed_section_id=changed_section.id if changed_section else None,
+                        answered_by_id=getattr(actor, "id", None))
+        db.session.add(record)
+        db.session.flush()
+        db.session.execute(InputAnswer.__table__.delete().where(InputAnswer.input_id.in_(ids)))
+        db.session.add_all(InputAnswer(input_id=input_id, answer_id=record.id)
+                           for input_id in ids)
+        db.session.flush()
     audit("answer", consultation, actor=actor, changes={
         "inputs": {"old": None, "new": sorted(item.number for item in inputs)},
         "decision": {"old": None, "new": decision},
@@ -389,11 +429,18 @@ def answer(inputs: Sequence[Input], text: str, decision: str, *,
     return record
 
 
-def mark_processed(inputs: Sequence[Input], used: bool, *, actor: Any = None) -> None:
-    """Meeting input is processed rather than answered one by one: used or not."""
+def mark_processed(inputs: Sequence[Input], used: bool, *,
+                   expected_versions: Mapping[int, int] | None = None,
+                   actor: Any = None) -> None:
+    """Meeting input is processed rather than answered one by one: used or not. With
+    ``expected_versions`` (as the list showed them) an input changed since is an
+    :class:`~app.plans.services.EditConflict` and nothing is recorded."""
+    if expected_versions is not None:
+        check_versions(inputs, expected_versions)
     for item in inputs:
         item.processed, item.used = True, used
-    db.session.flush()
+    with conflict_on_race(inputs[0] if inputs else None):
+        db.session.flush()
     if inputs:
         audit("process", ("consultations", inputs[0].consultation_id), actor=actor, changes={
             "inputs": {"old": None, "new": sorted(item.number for item in inputs)},
@@ -462,3 +509,4 @@ def coverage(plan: Plan) -> Coverage:
         select(Input.consultation_id, func.count())
         .where(Input.consultation_id.in_(in_plan)).group_by(Input.consultation_id)).all())
     return Coverage(by_theme, open_count, totals)
+

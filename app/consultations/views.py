@@ -30,6 +30,7 @@ from sqlalchemy.orm import aliased, lazyload
 
 from app.consultations import calendar, services
 from app.consultations.blueprint import bp
+from app.consultations.conflicts import versions_value
 from app.consultations.forms import ConsultationForm, RegistrationForm, TableForm
 from app.consultations.models import Consultation, ConsultationTable, Input, Registration
 from app.consultations.periods import DayOff
@@ -212,6 +213,7 @@ def _show(consultation: Consultation, plan: Plan, *, status: int = 200,
     return _page("consultations/show.html", plan, status=status, consultation=consultation,
                  format_label=_format_label(consultation.format), organiser=organiser,
                  channels=channels, tables=tables, registrations=registrations,
+                 attendance_versions=versions_value(row[0] for row in registrations),
                  table_form=table_form, registration_form=registration_form, search=search,
                  search_limit=SEARCH_RESULTS, extensions=extensions,
                  nominal_last_day=datetime.fromisoformat(nominal).date() if nominal else None)

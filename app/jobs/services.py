@@ -1,8 +1,13 @@
 """The job interface: register a job function, enqueue it, report progress, read its state.
 
 A job function takes a :class:`JobContext` and keyword parameters (JSON-serialisable) and
-returns a JSON-serialisable result. It must be safe to retry: a failed job can be started
-again, so it must not repeat side effects that already happened (e.g. letters already sent).
+returns a JSON-serialisable result. It must be safe to retry: an interrupted job is started
+again, so it must not repeat side effects that already happened (e.g. letters already sent);
+:meth:`JobContext.save_checkpoint` lets a long job say how far it got.
+
+A job's life: ``queued`` → ``running`` (with a heartbeat) → ``finished`` or ``failed``. A
+running job whose heartbeat stops (its process was killed, the machine restarted) becomes
+``interrupted`` and may be retried; see :func:`reap_interrupted`.
 """
 
 from __future__ import annotations
@@ -11,12 +16,16 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import update
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, update
 from sqlalchemy.orm import Session, joinedload
 
 from app.database import db, utcnow
+from app.errors import DomainError
 from app.jobs.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -28,6 +37,18 @@ _on_failure: dict[str, FailureCleanup] = {}
 
 class UnknownJob(LookupError):
     pass
+
+
+class JobsUnavailable(DomainError):
+    """The job could not be handed to its runner (e.g. Redis is down)."""
+
+    def __init__(self, *, kept: bool = False) -> None:
+        super().__init__(str(_l(
+            "Background work is unavailable at the moment. The job stays interrupted; try "
+            "again in a few minutes.") if kept else _l(
+            "Background work is unavailable at the moment, so this was not started and "
+            "nothing was kept. Try again in a few minutes; if it keeps happening, tell your "
+            "administrator.")))
 
 
 def job(kind: str, *, on_failure: FailureCleanup | None = None
@@ -54,6 +75,12 @@ def registered_kinds() -> list[str]:
     return sorted(_registry)
 
 
+def module_of(kind: str) -> str | None:
+    """The module that registers ``kind``: a job process imports it before running the job."""
+    function = _registry.get(kind)
+    return function.__module__ if function else None
+
+
 @dataclass
 class JobContext:
     """Given to a running job function to report progress and keep a checkpoint."""
@@ -62,19 +89,21 @@ class JobContext:
     #: What an earlier attempt of this job had done (see :meth:`save_checkpoint`), or None.
     checkpoint: dict[str, Any] | None = None
 
-    def save_checkpoint(self, data: dict[str, Any]) -> None:
-        """Record what the job has done *in the current transaction*: it commits together
-        with that work, so a retry after an interruption goes on from exactly there."""
-        db.session.execute(update(Job).where(Job.id == self.job_id).values(checkpoint=data))
-        self.checkpoint = data
-
     def progress(self, percent: int, message: str = "") -> None:
         # A separate short transaction, so the job page sees progress while the job's own
         # work is still uncommitted.
         with Session(db.engine) as session:
             session.execute(update(Job).where(Job.id == self.job_id).values(
-                progress=max(0, min(100, int(percent))), message=message[:500]))
+                progress=max(0, min(100, int(percent))), message=message[:500],
+                heartbeat_at=utcnow()))
             session.commit()
+
+    def save_checkpoint(self, data: dict[str, Any]) -> None:
+        """Record what the job has done *in the current transaction*: it commits together
+        with that work, so a retry after an interruption goes on from exactly there."""
+        db.session.execute(update(Job).where(Job.id == self.job_id).values(
+            checkpoint=data, heartbeat_at=utcnow()))
+        self.checkpoint = data
 
 
 class Runner(Protocol):
@@ -82,52 +111,200 @@ class Runner(Protocol):
 
     def submit(self, job_id: str) -> None: ...
 
+    def waiting_reason(self) -> str | None: ...
+
 
 def runner() -> Runner:
-    from flask import current_app
-
     return current_app.extensions["koers_jobs"]
 
 
 def enqueue(kind: str, params: dict[str, Any] | None = None, *, user: Any = None) -> Job:
-    """Record a job and hand it to the configured runner; returns the committed Job."""
+    """Record a job and hand it to the configured runner; returns the committed Job.
+    Raises :class:`JobsUnavailable` (leaving no job and no files) when it cannot be queued."""
     if kind not in _registry:
         raise UnknownJob(kind)
     record = Job(kind=kind, params=params or {}, created_by_id=getattr(user, "id", None))
     db.session.add(record)
     db.session.commit()
-    runner().submit(record.id)
+    hand_over(record)
     return record
 
 
-def run_job(job_id: str) -> None:
-    """Execute a recorded job; called by every runner inside an app context."""
+def hand_over(record: Job, *, undo: Callable[[], None] | None = None) -> None:
+    """Give a committed job to the runner. When that fails, the job is removed again (after
+    ``undo`` has removed what refers to it), its kind's cleanup runs, and
+    :class:`JobsUnavailable` is raised: no row waits forever for a queue that never had it."""
+    try:
+        runner().submit(record.id)
+    except Exception as error:
+        log.warning("job %s (%s) could not be queued: %s", record.id, record.kind,
+                    error.__class__.__name__)
+        db.session.rollback()
+        if undo is not None:
+            undo()
+        db.session.execute(db.delete(Job).where(Job.id == record.id))
+        db.session.commit()
+        _clean_up(record.kind, record.params)
+        raise JobsUnavailable() from error
+
+
+def _clean_up(kind: str, params: dict[str, Any]) -> None:
+    cleanup = _on_failure.get(kind)
+    if cleanup is None:
+        return
+    try:
+        cleanup(params)
+    except Exception:
+        log.exception("clean-up after job kind %s failed", kind)
+
+
+def limits() -> JobLimits:
+    config = current_app.config
+    return JobLimits(memory_mb=config["KOERS_JOB_MEMORY_MB"],
+                     seconds=config["KOERS_JOB_TIME_LIMIT_MINUTES"] * 60,
+                     heartbeat_seconds=config["KOERS_JOB_HEARTBEAT_SECONDS"],
+                     interrupted_after=config["KOERS_JOB_INTERRUPTED_AFTER_SECONDS"])
+
+
+@dataclass(frozen=True)
+class JobLimits:
+    memory_mb: int
+    seconds: int
+    heartbeat_seconds: int
+    interrupted_after: int
+
+
+def run_job(job_id: str, *, enforce_limits: bool = False) -> None:
+    """Execute a recorded job; called by every runner inside an app context.
+
+    ``enforce_limits``: this process exists for the job (a job process, an RQ work horse),
+    so a watchdog may end it when the job exceeds its memory or time limit."""
+    from app.jobs.watchdog import Watchdog
+
+    reap_interrupted()
     record = db.session.get(Job, job_id)
     if record is None:
         log.error("job %s does not exist", job_id)
         return
+    if record.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
+        log.warning("job %s is %s; not run again", job_id, record.status)
+        return
     function = _registry.get(record.kind)
-    record.status, record.started_at = JobStatus.RUNNING.value, utcnow()
+    now = utcnow()
+    record.status, record.started_at, record.heartbeat_at = JobStatus.RUNNING.value, now, now
+    record.attempts = (record.attempts or 0) + 1
     record.error = None
     db.session.commit()
+    attempt, checkpoint, params = record.attempts, record.checkpoint, dict(record.params)
+    kind = record.kind
+    watchdog = Watchdog(current_app._get_current_object(), job_id, attempt,  # type: ignore[attr-defined]
+                        limits(), enforce=enforce_limits)
+    watchdog.start()
     try:
         if function is None:
-            raise UnknownJob(record.kind)
-        result = function(JobContext(job_id), **record.params)
-    except Exception:
-        db.session.rollback()
-        log.exception("job %s (%s) failed", job_id, record.kind)
-        record = db.session.get(Job, job_id)
-        record.status, record.finished_at = JobStatus.FAILED.value, utcnow()
-        record.error = traceback.format_exc(limit=5)
+            raise UnknownJob(kind)
+        result = function(JobContext(job_id, checkpoint), **params)
         db.session.commit()
+    except Exception:
+        watchdog.stop()
+        db.session.rollback()
+        log.exception("job %s (%s) failed", job_id, kind)
+        fail(job_id, traceback.format_exc(limit=5))
         return
+    watchdog.stop()
+    if enforce_limits:
+        log.info("job %s (%s) finished; peak memory %.0f MB", job_id, kind,
+                 watchdog.peak_mb)
+    db.session.execute(update(Job).where(Job.id == job_id, Job.attempts == attempt).values(
+        status=JobStatus.FINISHED.value, finished_at=utcnow(), heartbeat_at=utcnow(),
+        progress=100, result=result or {}))
     db.session.commit()
-    db.session.refresh(record)
-    record.status, record.finished_at = JobStatus.FINISHED.value, utcnow()
-    record.progress, record.result = 100, result or {}
+
+
+def fail(job_id: str, error: str, message: str | None = None) -> None:
+    """Mark a job failed for good (in its own transaction) and run its kind's cleanup.
+
+    A job that has committed part of its work (it saved a checkpoint) is never left half
+    done: it becomes *interrupted* instead, keeps its files, and starting it again goes on
+    from the checkpoint — an import is either all in or resumable, never stuck half-way."""
+    with Session(db.engine) as session:
+        record = session.get(Job, job_id)
+        if record is None or record.status in (JobStatus.FINISHED, JobStatus.FAILED):
+            return
+        partway = bool(record.checkpoint)
+        record.status = (JobStatus.INTERRUPTED if partway else JobStatus.FAILED).value
+        record.finished_at, record.error = utcnow(), error
+        if message is None and partway:
+            message = str(_l("The job stopped part-way because of an error. What it had done "
+                             "is kept; starting it again goes on from there."))
+        if message is not None:  # the reason a person reads on the job page
+            record.message = message[:500]
+            record.result = {"reason": message}
+        kind, params = record.kind, dict(record.params)
+        session.commit()
+    if not partway:
+        _clean_up(kind, params)
+
+
+def interrupt(job_id: str, message: str) -> None:
+    """Mark a job whose process ended unexpectedly as interrupted at once (its supervisor
+    saw it go), rather than waiting for its heartbeat to go stale."""
+    with Session(db.engine) as session:
+        session.execute(update(Job).where(
+            Job.id == job_id, Job.status.in_((JobStatus.QUEUED.value, JobStatus.RUNNING.value)))
+            .values(status=JobStatus.INTERRUPTED.value, finished_at=utcnow(),
+                    message=message[:500], result={"reason": message}))
+        session.commit()
+
+
+def reap_interrupted() -> int:
+    """Mark running jobs whose heartbeat stopped as interrupted; returns how many. Cheap (one
+    indexed UPDATE), so the job page, every job run and ``koers worker`` call it."""
+    cutoff = utcnow() - timedelta(seconds=current_app.config[
+        "KOERS_JOB_INTERRUPTED_AFTER_SECONDS"])
+    silent = or_(Job.heartbeat_at < cutoff,
+                 and_(Job.heartbeat_at.is_(None), Job.started_at < cutoff))
+    with Session(db.engine) as session:
+        result = session.execute(
+            update(Job).where(Job.status == JobStatus.RUNNING.value, silent)
+            .values(status=JobStatus.INTERRUPTED.value, finished_at=utcnow())
+            .execution_options(synchronize_session=False))
+        session.commit()
+    count = result.rowcount or 0  # type: ignore[attr-defined]
+    if count:
+        log.warning("%d job(s) without heartbeat marked interrupted", count)
+    return count
+
+
+class RetryRefused(DomainError):
+    pass
+
+
+def retry(record: Job) -> None:
+    """Start an interrupted job again: it goes on from its checkpoint. Two people pressing
+    retry at once start it once."""
+    claimed = db.session.execute(
+        update(Job).where(Job.id == record.id, Job.status == JobStatus.INTERRUPTED.value)
+        .values(status=JobStatus.QUEUED.value, finished_at=None, error=None)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise RetryRefused(str(_l("This job has already been started again.")))
     db.session.commit()
+
+    def back_to_interrupted() -> None:
+        db.session.execute(update(Job).where(Job.id == record.id).values(
+            status=JobStatus.INTERRUPTED.value))
+        db.session.commit()
+
+    try:
+        runner().submit(record.id)
+    except Exception as error:
+        # The job keeps its files and checkpoint: it stays interrupted, to be retried later.
+        back_to_interrupted()
+        raise JobsUnavailable(kept=True) from error
 
 
 def get_job(job_id: str) -> Job | None:
+    reap_interrupted()
     return db.session.get(Job, job_id, options=[joinedload(Job.created_by)])

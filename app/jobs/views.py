@@ -1,26 +1,67 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.auth.forms import ConfirmForm
-from app.jobs.models import Job
-from app.jobs.services import enqueue, get_job
+from app.jobs.models import Job, JobStatus
+from app.jobs.services import (
+    JobsUnavailable,
+    RetryRefused,
+    enqueue,
+    get_job,
+    retry,
+    runner,
+)
+from app.navigation import safe_next
 from app.permissions import Permission, has_permission, login_required, require
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
 
+def _may_see(job: Job) -> bool:
+    return job.created_by_id == current_user.id or has_permission(
+        current_user, Permission.MANAGE_INSTANCE)
+
+
 def _visible_job(job_id: str) -> Job:
     """A job is shown to whoever started it and to administrators."""
     job = get_job(job_id)
-    if job is None:
-        abort(404)
-    if job.created_by_id != current_user.id and not has_permission(
-            current_user, Permission.MANAGE_INSTANCE):
+    if job is None or not _may_see(job):
         abort(404)
     return job
+
+
+@bp.app_template_global()
+def job_waiting_reason(job: Job) -> str | None:
+    """Why a queued job may not start soon (the queue is down, no worker runs), or None."""
+    if job.status != JobStatus.QUEUED:
+        return None
+    return runner().waiting_reason()
+
+
+@bp.app_template_global()
+def job_may_retry(job: Job) -> bool:
+    return job.retryable and job.status == JobStatus.INTERRUPTED and _may_see(job) and \
+        has_permission(current_user, Permission.EDIT)
+
+
+@bp.app_errorhandler(JobsUnavailable)
+def jobs_unavailable(error: JobsUnavailable) -> tuple[str, int, dict[str, str]]:
+    return render_template("errors/error.html", status=503, title=_(
+        "Background work is unavailable"), explanation=error.message), 503, {
+        "Retry-After": "60"}
 
 
 @bp.route("/<job_id>")
@@ -37,10 +78,27 @@ def status(job_id: str) -> Response:
                    done=job.done)
 
 
+@bp.route("/<job_id>/retry", methods=["POST"])
+@require(Permission.EDIT)
+def start_again(job_id: str) -> Response:
+    """Start an interrupted job again; it goes on from what it had done."""
+    job = _visible_job(job_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        retry(job)
+    except RetryRefused as error:
+        flash(error.message, "info")
+    else:
+        flash(_("The job has been started again."), "success")
+    return redirect(safe_next() if request.form.get("next")
+                    else url_for("jobs.show", job_id=job.id))
+
+
 @bp.route("/inventory", methods=["POST"])
 @require(Permission.MANAGE_INSTANCE)
 def start_inventory() -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    job = enqueue("core.inventory", {"delay": 0.4}, user=current_user)
+    job = enqueue("core.inventory", {"delay": 0.25}, user=current_user)
     return redirect(url_for("jobs.show", job_id=job.id))

@@ -12,6 +12,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from redis import Redis
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -35,7 +39,9 @@ def dashboard() -> str:
 @bp.route("/healthz")
 @public
 def healthz() -> tuple[Response, int]:
-    """Liveness and readiness for load balancers and container health checks."""
+    """Liveness and readiness for load balancers and container health checks.
+
+    Loads no user and touches no session, so it answers JSON whatever cookies come along."""
     municipality = current_app.config["KOERS_MUNICIPALITY"]
     body: dict[str, object] = {
         "status": "ok",
@@ -43,8 +49,8 @@ def healthz() -> tuple[Response, int]:
         "database": "ok",
         "schema_revision": None,
         "plugins": list(municipality.plugins),
+        "redis": _redis_state(),
     }
-    status = 200
     try:
         with db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -61,8 +67,32 @@ def healthz() -> tuple[Response, int]:
         pass
     if body["schema_revision"] is None:
         body.update(status="unavailable", database="not migrated")
-        status = 503
-    return _no_store(jsonify(body)), status
+    elif body["redis"] == "unreachable":
+        # Jobs and shared login throttling need Redis: take this container out of rotation.
+        body["status"] = "degraded"
+    return _no_store(jsonify(body)), 200 if body["status"] == "ok" else 503
+
+
+#: Seconds the health check waits for Redis, so a dead server cannot stall the probe.
+REDIS_TIMEOUT_SECONDS = 1.0
+
+
+def _redis_state() -> str:
+    """``ok``, ``unreachable`` or ``not configured`` (no ``REDIS_URL``)."""
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return "not configured"
+    client = Redis.from_url(url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+                            socket_timeout=REDIS_TIMEOUT_SECONDS, retry=Retry(NoBackoff(), 0))
+    try:
+        client.ping()
+    except (RedisError, OSError) as error:
+        current_app.logger.warning("health check: redis unreachable: %s",
+                                   error.__class__.__name__)
+        return "unreachable"
+    finally:
+        client.close()
+    return "ok"
 
 
 def _no_store(response: Response) -> Response:

@@ -38,7 +38,7 @@ from app.plans.models import (
 )
 from app.plans.workflow import DEFAULT_WORKFLOW
 from app.stakeholders.models import Stakeholder
-from app.stakeholders.services import normalise
+from app.stakeholders.services import normalise, on_erase
 from app.workflow import Workflow
 
 MAX_TITLE = 200
@@ -525,6 +525,15 @@ def involve(plan: Plan, stakeholder: Stakeholder, role: str, *, theme: Theme | N
         "stakeholder": {"old": None, "new": stakeholder.id}, "role": {"old": None, "new": role},
         **({"theme": {"old": None, "new": theme.id}} if theme else {})})
     return involvement
+
+
+@on_erase
+def forget_notes(stakeholder: Stakeholder) -> None:
+    """An erased person's involvement stays (the plan's history), its note — free text about
+    the person — does not."""
+    for involvement in db.session.scalars(select(Involvement).where(
+            Involvement.stakeholder_id == stakeholder.id, Involvement.note.is_not(None))):
+        involvement.note = None
 
 
 def involvements_of_plan(plan: Plan) -> list[Involvement]:

@@ -47,8 +47,10 @@ class Stakeholder(db.Model):
     )
     __mapper_args__ = {"version_id_col": "version"}
     #: Personal data and free text: the audit trail records that these changed, not values.
+    #: (A person's own website usually carries their name; the trail cannot be erased.)
     personal_fields = frozenset({"name", "sort_name", "email", "phone", "address", "postcode",
-                                 "place", "notes", "consent_purpose", "consent_source"})
+                                 "place", "website", "notes", "consent_purpose",
+                                 "consent_source"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), default=Kind.PERSON.value)

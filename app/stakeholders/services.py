@@ -17,6 +17,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Select, and_, delete, func, insert, select, text, update
 from sqlalchemy.orm import joinedload, lazyload, selectinload
@@ -699,9 +700,14 @@ ERASED_FIELDS = ("email", "phone", "address", "postcode", "place", "website", "n
 #: What other areas clear when a person is erased — copies of the person's data they keep
 #: (letters with a name and address, say). The register cannot know them and must not import
 #: those areas, so they register here: ``@on_erase`` on a function taking the stakeholder,
-#: called inside the erasure's transaction.
+#: called inside the erasure's transaction before the register clears its own fields, so a
+#: handler can still find the person's name and address in its text (see :func:`redact`).
 ErasureHandler = Callable[[Stakeholder], None]
 _erasure_handlers: list[ErasureHandler] = []
+
+#: Parts of a name too common to be removed from a text on their own.
+_NAME_PARTICLES = frozenset({"van", "der", "den", "het", "ter", "ten", "von", "del", "dos",
+                             "das", "bin", "ben", "les"})
 
 
 def on_erase(handler: ErasureHandler) -> ErasureHandler:
@@ -710,12 +716,44 @@ def on_erase(handler: ErasureHandler) -> ErasureHandler:
     return handler
 
 
+def erased_marker() -> str:
+    """What stands in a text where an erased person's name was, in the municipality's
+    language (the text is stored, whoever reads it later)."""
+    with force_locale(current_app.config["KOERS_MUNICIPALITY"].locale):
+        return str(_l("[erased]"))
+
+
+def redact(text: str | None, stakeholder: Stakeholder) -> str | None:
+    """``text`` with the person's name, the words of that name, e-mail address, phone number
+    and address replaced by :func:`erased_marker` (for erasure handlers: the person's own
+    words in a letter, say, are kept without what identifies them)."""
+    if not text:
+        return text
+    values = [stakeholder.name, stakeholder.email, stakeholder.phone, stakeholder.address]
+    values += [word for word in (stakeholder.name or "").split()
+               if len(word.strip(".,'")) >= 3 and word.lower() not in _NAME_PARTICLES]
+    found = sorted({value.strip() for value in values if value and value.strip()},
+                   key=len, reverse=True)
+    if not found:
+        return text
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(value) for value in found) +
+                         r")(?!\w)", re.IGNORECASE)
+    return pattern.sub(erased_marker(), text)
+
+
 def erase(stakeholder: Stakeholder, *, actor: Any = None, reason: str = "request") -> None:
     """Remove name and contact details; what refers to the person stays, unattributed."""
     if stakeholder.is_erased:
         raise DomainError(str(_l("This person has already been erased.")))
     if not stakeholder.is_person:
         raise DomainError(str(_l("Only persons are erased; archive an organisation instead.")))
+    for handler in _erasure_handlers:
+        handler(stakeholder)
+    # A function at an organisation is free text that often carries the name ("Secretaris
+    # Dijkstra"); the membership itself stays, as the organisation's record of it.
+    for membership in db.session.scalars(select(Membership).where(
+            Membership.person_id == stakeholder.id)):
+        membership.function = None
     stakeholder.name = ""
     stakeholder.sort_name = ""
     for name in ERASED_FIELDS:
@@ -724,8 +762,6 @@ def erase(stakeholder: Stakeholder, *, actor: Any = None, reason: str = "request
     stakeholder.anonymised_at = utcnow()
     db.session.execute(delete(SearchTerm).where(SearchTerm.stakeholder_id == stakeholder.id))
     db.session.flush()
-    for handler in _erasure_handlers:
-        handler(stakeholder)
     # The event says that, when and why — never what was erased.
     audit("erase", stakeholder, actor=actor,
           changes={"reason": {"old": None, "new": reason}})

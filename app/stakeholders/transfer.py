@@ -2,12 +2,15 @@
 
 * **Reading** a file: UTF-8 (with or without BOM) or Windows-1252, ``;`` or ``,`` as the
   delimiter, or the first sheet of an XLSX workbook; a header row with Dutch column names (or
-  their English aliases).
+  their English aliases). Streaming, and refused the moment it passes a :class:`Limits`
+  bound (rows, cells, unpacked bytes): a zip bomb costs seconds, not gigabytes.
 * **Checking** every row — a dry run that lists every bad row with every reason, and imports
   nothing. Field rules come from :meth:`StakeholderData.cleaned`; this module adds the file's
   own rules (dates, kinds, duplicates in the file and in the register, organisations by name).
-* **Importing** all rows in one transaction through :func:`services.create` and
-  :func:`services.add_membership`, so every stakeholder is audited as if entered by hand.
+* **Importing** through :func:`services.create_many` and :func:`services.add_memberships`,
+  so every stakeholder is audited as if entered by hand: the checked rows are staged in a
+  file and applied in short transactions with a checkpoint (:func:`apply_staged`), so other
+  writers are not locked out on SQLite and a retry goes on where an interrupted import was.
 * **Exporting** a filtered list with the same columns (an export imports again), every cell
   that a spreadsheet would run as a formula neutralised.
 
@@ -22,21 +25,28 @@ import codecs
 import contextlib
 import csv
 import io
+import itertools
+import json
+import os
+import posixpath
 import re
 import time
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+from xml.parsers import expat
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
+from sqlalchemy.exc import OperationalError
 
 from app.audit.models import AuditEvent
 from app.audit.services import audit
@@ -131,6 +141,8 @@ _BY_KEY = {column.key: column for column in COLUMNS}
 MESSAGES: dict[str, Any] = {
     "too_large": _l("The file is %(size)s MB; at most %(limit)d MB can be imported at once. "
                     "Split it into smaller files."),
+    "too_large_unknown": _l("The file is larger than %(limit)d MB; at most %(limit)d MB can be "
+                            "imported at once. Split it into smaller files."),
     "file_type": _l("Only CSV files (.csv) and Excel workbooks (.xlsx) can be imported."),
     "empty": _l("The file is empty: it needs a header row and at least one row below it."),
     "no_rows": _l("The file has a header row but no stakeholders below it."),
@@ -145,6 +157,20 @@ MESSAGES: dict[str, Any] = {
                           "are: %(known)s."),
     "repeated_columns": _l("The header row names a column more than once: %(columns)s."),
     "file_gone": _l("The uploaded file is no longer available. Upload it again."),
+    # limits on what a file unfolds into (KOERS_IMPORT_MAX_*)
+    "too_many_rows": _l("The file has more than %(limit)d rows; at most %(limit)d stakeholders "
+                        "can be imported at once. Split it into smaller files."),
+    "too_many_cells": _l("The file has more than %(limit)d cells in all, more than a list of "
+                         "stakeholders needs. Split it into smaller files, or remove the "
+                         "columns that are not imported."),
+    "too_many_row_cells": _l("Row %(row)d has more than %(limit)d cells. Remove the columns "
+                             "that are not imported, also empty ones far to the right."),
+    "too_much_unpacked": _l("The workbook unpacks to more than %(limit)d MB, far more than a "
+                            "list of stakeholders needs. Save it again from Excel, or save it "
+                            "as CSV."),
+    "staged_gone": _l("The import was interrupted and its checked rows are no longer "
+                      "available: %(done)d of %(total)d rows had been imported. Upload the "
+                      "file again with only the rows that are missing."),
     # row problems
     "name_missing": _l("The name is missing."),
     "kind_unknown": _l("“%(value)s” is not a kind: write persoon or organisatie."),
@@ -208,9 +234,13 @@ def max_bytes() -> int:
     return int(current_app.config["KOERS_MAX_IMPORT_MB"]) * 1024 * 1024
 
 
-def check_size(size: int) -> None:
+def check_size(size: int, *, exact: bool = True) -> None:
+    """Refuse a file over the limit; ``exact=False`` when ``size`` is only how far reading got,
+    so the refusal names the limit instead of a size the file does not have."""
     limit = int(current_app.config["KOERS_MAX_IMPORT_MB"])
     if size > limit * 1024 * 1024:
+        if not exact:
+            raise _refuse("too_large_unknown", limit=limit)
         raise _refuse("too_large", size=f"{size / 1024 / 1024:.1f}".replace(".", ","),
                       limit=limit)
 
@@ -241,25 +271,100 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(data: bytes) -> list[tuple[int, list[Any]]]:
-    text = decode(data)
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
+@dataclass(frozen=True)
+class Limits:
+    """What one uploaded file may unfold into: a zip bomb is small on disk, so the file size
+    alone says little (``KOERS_IMPORT_MAX_*``). Far above any municipal list."""
+
+    rows: int
+    cells: int
+    row_cells: int
+    unpacked_mb: int
+
+    @classmethod
+    def configured(cls) -> Limits:
+        config = current_app.config
+        return cls(rows=int(config["KOERS_IMPORT_MAX_ROWS"]),
+                   cells=int(config["KOERS_IMPORT_MAX_CELLS"]),
+                   row_cells=int(config["KOERS_IMPORT_MAX_ROW_CELLS"]),
+                   unpacked_mb=int(config["KOERS_IMPORT_MAX_UNPACKED_MB"]))
+
+
+class _Budget:
+    """Counts what a reader takes from a file and refuses the moment a limit is passed, so a
+    hostile file costs no more time and memory than the largest file allowed."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.rows = self.cells = self.unpacked = 0
+
+    def row(self, cells: int, width: int | None = None) -> None:
+        if max(cells, width or 0) > self.limits.row_cells:
+            raise _refuse("too_many_row_cells", row=self.rows + 1, limit=self.limits.row_cells)
+        self.rows += 1
+        if self.rows > self.limits.rows + 1:  # the header row comes on top
+            raise _refuse("too_many_rows", limit=self.limits.rows)
+        self.cells += cells
+        if self.cells > self.limits.cells:
+            raise _refuse("too_many_cells", limit=self.limits.cells)
+
+    def unpack(self, size: int) -> None:
+        self.unpacked += size
+        if self.unpacked > self.limits.unpacked_mb * 1024 * 1024:
+            raise _refuse("too_much_unpacked", limit=self.limits.unpacked_mb)
+
+
+_CHUNK = 256 * 1024
+
+
+def _encoding(handle: BinaryIO) -> str:
+    """:func:`decode`'s choice, made reading the file in chunks: UTF-8 (BOM or not) when all
+    of it is valid UTF-8, otherwise Windows-1252; control characters refuse the file."""
+    bom = handle.read(3) == codecs.BOM_UTF8
+    for encoding in ("utf-8-sig" if bom else "utf-8", "cp1252"):
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            while chunk := handle.read(_CHUNK):
+                if _CONTROL.search(decoder.decode(chunk)):
+                    raise _refuse("encoding")
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise _refuse("encoding")
+
+
+def _csv_records(handle: BinaryIO, budget: _Budget) -> Iterator[tuple[int, list[Any]]]:
+    encoding = _encoding(handle)
+    handle.seek(0)
+    text = io.TextIOWrapper(handle, encoding=encoding, newline="")
+    peeked: list[str] = []
+    first = ""
+    for line in text:  # up to the first line with text: Excel's sep= hint or the header
+        peeked.append(line)
+        if line.strip():
+            first = line
+            break
+        if len(peeked) > budget.limits.rows:
+            raise _refuse("too_many_rows", limit=budget.limits.rows)
     skip = 0
     match = re.fullmatch(r'"?sep=(.)"?', first.strip(), flags=re.IGNORECASE)
-    if match:  # Excel's own hint line: sep=;
+    if match:
         delimiter, skip = match.group(1), 1
     else:
         delimiter = _delimiter(first)
-    rows = []
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        reader = csv.reader(itertools.chain(peeked, text), delimiter=delimiter)
         for number, record in enumerate(reader, start=1):
             if number > skip:
-                rows.append((number, record))
+                budget.row(len(record))
+                yield number, record
     except csv.Error as error:
         raise _refuse("not_csv") from error
-    return rows
+    finally:
+        with contextlib.suppress(ValueError):  # the caller closes the file, maybe already
+            text.detach()
 
 
 def _cell(value: Any) -> Any:
@@ -274,40 +379,331 @@ def _cell(value: Any) -> Any:
     return value if isinstance(value, date) else str(value)
 
 
-def _read_xlsx(data: bytes) -> list[tuple[int, list[Any]]]:
-    if not data.startswith(b"PK\x03\x04"):
-        raise _refuse("not_xlsx")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as error:
-        raise _refuse("not_xlsx") from error
-    if unpacked > 20 * max(len(data), max_bytes()):  # a zip bomb, not a spreadsheet
-        raise _refuse("not_xlsx")
-    from openpyxl import load_workbook
+# XLSX is read with expat straight from the zip, not with openpyxl: openpyxl loads the shared
+# strings and styles whole before the first row, so a bomb hidden there costs its full size.
+_MAX_PARTS = 10_000
+_MAX_CELL_TEXT = 32_767  # what Excel allows in one cell
+_WORKBOOK_REL = "officeDocument/2006/relationships/officeDocument"
 
+
+class _Xml:
+    """Streams one part of the workbook through expat: every byte unpacked is counted, no
+    DTD (so no entity expansion), and element names without their prefix."""
+
+    def __init__(self, archive: zipfile.ZipFile, name: str, budget: _Budget) -> None:
+        self.archive, self.name, self.budget = archive, name, budget
+
+    def events(self, start: Callable[[str, dict[str, str]], None],
+               end: Callable[[str], None] | None = None,
+               text: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Parse in chunks, yielding after each, so a caller can hand on what is complete."""
+        # Without namespace processing (faster): names keep a prefix, if the writer used one.
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+
+        def refuse(*_args: Any) -> None:
+            raise _refuse("not_xlsx")
+
+        def started(name: str, attributes: dict[str, str]) -> None:
+            if ":" in name:
+                name = name.rpartition(":")[2]
+            start(name, attributes)
+
+        def ended(name: str) -> None:
+            end(name.rpartition(":")[2] if ":" in name else name)  # type: ignore[misc]
+
+        parser.StartDoctypeDeclHandler = refuse
+        parser.EntityDeclHandler = refuse
+        parser.StartElementHandler = started
+        if end is not None:
+            parser.EndElementHandler = ended
+        if text is not None:
+            parser.CharacterDataHandler = text
+        try:
+            with self.archive.open(self.name) as stream:
+                while chunk := stream.read(_CHUNK):
+                    if not self.counted:
+                        self.budget.unpack(len(chunk))
+                    parser.Parse(chunk, False)
+                    yield
+                parser.Parse(b"", True)
+        except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, KeyError,
+                NotImplementedError) as error:  # damaged, lying about sizes, or not there
+            raise _refuse("not_xlsx") from error
+        yield
+
+    def count(self, *groups: tuple[Sequence[bytes], int, ImportFileError]) -> None:
+        """Count start tags in the part at C speed — unpacking it once — and refuse with a
+        group's problem when its ``tokens`` pass its limit, before a slow parse begins: a
+        bomb of tiny rows is refused in a second instead of minutes."""
+        found, tail = [0] * len(groups), b""
+        try:
+            with self.archive.open(self.name) as stream:
+                while chunk := stream.read(_CHUNK):
+                    self.budget.unpack(len(chunk))
+                    both = tail + chunk  # a tag may straddle two chunks
+                    for index, (tokens, limit, problem) in enumerate(groups):
+                        found[index] += sum(both.count(token) - tail.count(token)
+                                            for token in tokens)
+                        if found[index] > limit:
+                            raise problem
+                    tail = chunk[-8:]
+        except (zipfile.BadZipFile, zlib.error, EOFError, KeyError,
+                NotImplementedError) as error:
+            raise _refuse("not_xlsx") from error
+        self.counted = True
+
+    counted = False  # unpacked bytes were counted by count(): a parse does not count them again
+
+    def parse(self, start: Callable[[str, dict[str, str]], None],
+              end: Callable[[str], None] | None = None,
+              text: Callable[[str], None] | None = None) -> None:
+        for _chunk in self.events(start, end, text):
+            pass
+
+
+def _rels(archive: zipfile.ZipFile, part: str, budget: _Budget) -> dict[str, tuple[str, str]]:
+    """A part's relationships: id → (type, target path inside the archive)."""
+    folder, _sep, name = part.rpartition("/")
+    rels = f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+    found: dict[str, tuple[str, str]] = {}
+    if rels not in archive.NameToInfo:
+        return found
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        if tag == "Relationship" and attributes.get("TargetMode") != "External":
+            target = attributes.get("Target", "")
+            path = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+            found[attributes.get("Id", "")] = (attributes.get("Type", ""),
+                                               posixpath.normpath(path))
+
+    _Xml(archive, rels, budget).parse(start)
+    return found
+
+
+class _Workbook:
+    """What the rows need from the workbook: its first worksheet, shared strings and which
+    cell styles are dates."""
+
+    def __init__(self, archive: zipfile.ZipFile, budget: _Budget) -> None:
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+        self.archive, self.budget = archive, budget
+        root = _rels(archive, "", budget)
+        self.path = next((target for kind, target in root.values()
+                          if kind.endswith(_WORKBOOK_REL)), "xl/workbook.xml")
+        sheets: list[str] = []
+        self.epoch = CALENDAR_WINDOWS_1900
+
+        def workbook(tag: str, attributes: dict[str, str]) -> None:
+            if tag == "sheet":  # r:id, whatever the writer's prefix for the namespace
+                sheets.append(next((value for key, value in attributes.items()
+                                    if key.endswith(":id")), ""))
+            elif tag == "workbookPr" and attributes.get("date1904") in ("1", "true"):
+                self.epoch = CALENDAR_MAC_1904
+
+        _Xml(archive, self.path, budget).parse(workbook)
+        rels = _rels(archive, self.path, budget)
+        worksheets = [rels[rid][1] for rid in sheets
+                      if rid in rels and rels[rid][0].endswith("/worksheet")]
+        if not worksheets:
+            raise _refuse("not_xlsx")
+        self.sheet = worksheets[0]
+        by_type = {kind.rpartition("/")[2]: target for kind, target in rels.values()}
+        self.strings = self._strings(by_type.get("sharedStrings"))
+        self.dates = self._date_styles(by_type.get("styles"))
+
+    def _strings(self, path: str | None) -> list[str]:
+        strings: list[str] = []
+        if path is None or path not in self.archive.NameToInfo:
+            return strings
+        part = _Xml(self.archive, path, self.budget)
+        limit = self.budget.limits.cells
+        part.count(((b"<si>", b"<si ", b":si>", b":si "), limit,
+                    _refuse("too_many_cells", limit=limit)))
+        parts: list[str] = []
+        state = {"in_t": False, "phonetic": 0}
+
+        def start(tag: str, _attributes: dict[str, str]) -> None:
+            if tag == "si":
+                parts.clear()
+            elif tag == "t":
+                state["in_t"] = True
+            elif tag == "rPh":  # a reading aid, not part of the text
+                state["phonetic"] += 1
+
+        def end(tag: str) -> None:
+            if tag == "si":
+                strings.append("".join(parts))
+                if len(strings) > self.budget.limits.cells:
+                    raise _refuse("too_many_cells", limit=self.budget.limits.cells)
+            elif tag == "t":
+                state["in_t"] = False
+            elif tag == "rPh":
+                state["phonetic"] -= 1
+
+        def text(data: str) -> None:
+            if state["in_t"] and not state["phonetic"]:
+                parts.append(data)
+                if len(parts) > _MAX_CELL_TEXT or sum(map(len, parts)) > _MAX_CELL_TEXT:
+                    raise _refuse("not_xlsx")
+
+        part.parse(start, end, text)
+        return strings
+
+    def _date_styles(self, path: str | None) -> set[int]:
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+        if path is None or path not in self.archive.NameToInfo:
+            return set()
+        formats: dict[int, str] = {}
+        styles: list[int] = []
+        inside: list[str] = []
+
+        def start(tag: str, attributes: dict[str, str]) -> None:
+            if tag == "numFmt":
+                with contextlib.suppress(ValueError):
+                    formats[int(attributes.get("numFmtId", ""))] = attributes.get(
+                        "formatCode", "")
+            elif tag == "xf" and inside and inside[-1] == "cellXfs":
+                try:
+                    styles.append(int(attributes.get("numFmtId", "0")))
+                except ValueError:
+                    styles.append(0)
+            inside.append(tag)
+
+        _Xml(self.archive, path, self.budget).parse(start, lambda _tag: inside.pop())
+        return {index for index, number in enumerate(styles)
+                if is_date_format(formats.get(number) or BUILTIN_FORMATS.get(number) or "")}
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """The first sheet's rows as (row number, values by column), as they are parsed."""
+        budget = self.budget
+        done: list[tuple[int, list[Any]]] = []
+        row: dict[int, Any] = {}
+        cell: dict[str, Any] = {}
+        parts: list[str] = []
+        state = {"row": 0, "column": 0, "cells": 0, "text": False, "phonetic": 0}
+
+        def start(tag: str, attributes: dict[str, str]) -> None:
+            if tag == "row":
+                row.clear()
+                state["row"] = _int(attributes.get("r"), state["row"] + 1)
+                state["column"] = state["cells"] = 0
+            elif tag == "c":
+                state["cells"] += 1
+                reference = attributes.get("r", "")
+                letters = reference.rstrip("0123456789")
+                column = _column(letters) if letters else state["column"] + 1
+                if column > budget.limits.row_cells or state["cells"] > budget.limits.row_cells:
+                    raise _refuse("too_many_row_cells", row=state["row"],
+                                  limit=budget.limits.row_cells)
+                state["column"] = column
+                cell.clear()
+                cell.update(type=attributes.get("t", "n"), style=attributes.get("s"))
+                parts.clear()
+            elif tag in ("v", "t"):
+                state["text"] = True
+            elif tag == "rPh":
+                state["phonetic"] += 1
+
+        def end(tag: str) -> None:
+            if tag in ("v", "t"):
+                state["text"] = False
+            elif tag == "rPh":
+                state["phonetic"] -= 1
+            elif tag == "c":
+                row[state["column"]] = _cell(self._value(cell, "".join(parts)))
+            elif tag == "row":
+                budget.row(state["cells"], max(row, default=0))
+                if row:
+                    values = [""] * max(row)
+                    for column, value in row.items():
+                        values[column - 1] = value
+                    done.append((state["row"], values))
+
+        def text(data: str) -> None:
+            if state["text"] and not state["phonetic"]:
+                parts.append(data)
+                if sum(map(len, parts)) > _MAX_CELL_TEXT:
+                    raise _refuse("not_xlsx")
+
+        sheet = _Xml(self.archive, self.sheet, budget)
+        limits = budget.limits
+        sheet.count(((b"<row ", b"<row>", b":row ", b":row>"), limits.rows + 1,
+                     _refuse("too_many_rows", limit=limits.rows)),
+                    ((b"<c ", b"<c>", b"<c/", b":c ", b":c>", b":c/"), limits.cells,
+                     _refuse("too_many_cells", limit=limits.cells)))
+        for _chunk in sheet.events(start, end, text):
+            yield from done
+            done.clear()
+
+    def _value(self, cell: dict[str, Any], text: str) -> Any:
+        kind = cell["type"]
+        if kind == "s":
+            try:
+                return self.strings[int(text)]
+            except (ValueError, IndexError) as error:
+                raise _refuse("not_xlsx") from error
+        if kind in ("inlineStr", "str", "e"):
+            return text
+        if kind == "b":
+            return text.strip() in ("1", "true")
+        if kind == "d":
+            try:
+                return datetime.fromisoformat(text.strip())
+            except ValueError:
+                return text
+        if not text.strip():
+            return ""
+        try:
+            number: float = int(text) if text.strip().lstrip("-").isdigit() else float(text)
+        except ValueError:
+            return text
+        if _int(cell["style"], -1) in self.dates:
+            from openpyxl.utils.datetime import from_excel
+
+            with contextlib.suppress(ValueError, OverflowError, TypeError):
+                return from_excel(number, self.epoch)
+        return number
+
+
+def _int(text: str | None, default: int) -> int:
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a damaged file
-        raise _refuse("not_xlsx") from error
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _column(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        if not "A" <= letter <= "Z":
+            raise _refuse("not_xlsx")
+        number = number * 26 + ord(letter) - 64
+        if number > 16_384:  # beyond Excel's last column, XFD
+            raise _refuse("not_xlsx")
+    return number
+
+
+def _xlsx_records(handle: BinaryIO, budget: _Budget) -> Iterator[tuple[int, list[Any]]]:
+    if handle.read(4) != b"PK\x03\x04":
+        raise _refuse("not_xlsx")
+    handle.seek(0)
     try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows():
-            cells = [cell for cell in row if getattr(cell, "row", None)]
-            if not cells:
-                continue
-            values: list[Any] = []
-            for cell in cells:
-                while len(values) < cell.column - 1:  # read-only rows skip empty cells
-                    values.append("")
-                values.append(_cell(cell.value))
-            rows.append((cells[0].row, values))
-    except Exception as error:
+        archive = zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise _refuse("not_xlsx") from error
-    finally:
-        workbook.close()
-    return rows
+    with archive:
+        parts = archive.infolist()
+        if len(parts) > _MAX_PARTS:
+            raise _refuse("not_xlsx")
+        # What the archive says it unpacks to, before a byte is unpacked; the parts read are
+        # counted again as they stream, as a zip can lie about its sizes.
+        declared = sum(part.file_size for part in parts)
+        if declared > budget.limits.unpacked_mb * 1024 * 1024:
+            raise _refuse("too_much_unpacked", limit=budget.limits.unpacked_mb)
+        yield from _Workbook(archive, budget).rows()
 
 
 def _dangerous(text: str) -> bool:
@@ -339,25 +735,36 @@ def _unneutralise(value: Any) -> Any:
 def read(data: bytes, filename: str) -> Sheet:
     """Parse an uploaded file; raises :class:`ImportFileError` for the file as a whole."""
     check_size(len(data))
+    return read_file(io.BytesIO(data), filename)
+
+
+def read_file(handle: BinaryIO, filename: str) -> Sheet:
+    """Parse an open file, streaming: it stops at the first limit (:class:`Limits`) passed."""
     extension = Path(filename).suffix.lower()
     if extension not in EXTENSIONS:
         raise _refuse("file_type")
-    if not data.strip():
+    head = handle.read(8192)
+    handle.seek(0)
+    if not head.strip() and len(head) < 8192:
         raise _refuse("empty")
-    records = _read_xlsx(data) if extension == ".xlsx" else _read_csv(data)
-    records = [(number, values) for number, values in records
-               if any(str(value).strip() for value in values)]
-    if not records:
-        raise _refuse("empty")
-    (_, header_cells), body = records[0], records[1:]
-    headers, positions = _header(header_cells)
+    budget = _Budget(Limits.configured())
+    records = (_xlsx_records if extension == ".xlsx" else _csv_records)(handle, budget)
+    headers: dict[str, str] = {}
+    positions: dict[int, str] | None = None
     rows = []
-    for number, values in body:
-        row = {}
+    for number, values in records:
+        if not any(str(value).strip() for value in values):
+            continue
+        if positions is None:
+            headers, positions = _header(values)
+            continue
+        row = {}  # only the known columns are kept
         for position, key in positions.items():
             value = values[position] if position < len(values) else ""
             row[key] = value if isinstance(value, date) else _unneutralise(str(value).strip())
         rows.append((number, row))
+    if positions is None:
+        raise _refuse("empty")
     if not rows:
         raise _refuse("no_rows")
     return Sheet(headers=headers, rows=rows)
@@ -739,10 +1146,11 @@ def upload_folder() -> Path:
     return folder
 
 
-def store_upload(stream: Any, filename: str) -> str:
+def store_upload(stream: Any, filename: str, declared_size: int | None = None) -> str:
     """Keep an uploaded file as ``imports/<uuid>.<ext>`` under the storage folder after
     checking its type and size and that its content looks like what its name says; returns
-    that relative path."""
+    that relative path. ``declared_size`` (the request's Content-Length, when known) names
+    the size of a file refused as too large, since reading stops just past the limit."""
     extension = Path(filename or "").suffix.lower()
     if extension not in EXTENSIONS:
         raise _refuse("file_type")
@@ -756,7 +1164,12 @@ def store_upload(stream: Any, filename: str) -> str:
             while chunk := stream.read(1024 * 1024):
                 size += len(chunk)
                 if size > limit:
-                    check_size(size)
+                    # Reading stops here. Name the size read if that was the whole file, else
+                    # the size the request declared, else only that it is over the limit.
+                    if not stream.read(1):
+                        check_size(size)
+                    real = declared_size if (declared_size or 0) > size else None
+                    check_size(real or size, exact=real is not None)
                 if len(head) < 8192:
                     head += chunk[:8192 - len(head)]
                 handle.write(chunk)
@@ -786,16 +1199,23 @@ def read_stored(relative: str) -> Sheet:
     if not path.is_file():
         raise _refuse("file_gone")
     check_size(path.stat().st_size)  # before reading a byte of it
-    return read(path.read_bytes(), path.name)
+    with path.open("rb") as handle:
+        return read_file(handle, path.name)
 
 
 def remove_upload(relative: str) -> None:
+    """Remove an upload with its staged rows (see :func:`stage`)."""
     with contextlib.suppress(ImportFileError):
-        stored_path(relative).unlink(missing_ok=True)
+        path = stored_path(relative)
+        path.unlink(missing_ok=True)
+        staged = path.with_name(path.stem + STAGED_SUFFIX)
+        staged.unlink(missing_ok=True)
+        staged.with_name(staged.name + ".part").unlink(missing_ok=True)
 
 
 def remove_stale_uploads(now: float | None = None) -> int:
-    """Remove uploads older than :data:`UPLOAD_RETENTION` (checked but never imported)."""
+    """Remove uploads and staged rows older than :data:`UPLOAD_RETENTION` (checked but never
+    imported; a running import keeps its staged rows fresh)."""
     cutoff = (now or time.time()) - UPLOAD_RETENTION.total_seconds()
     removed = 0
     for path in upload_folder().iterdir():
@@ -847,37 +1267,186 @@ def _checked(context: JobContext, path: str, start: int, share: int) -> Report |
     return report
 
 
-@job("stakeholders.import_check")
+def discard_upload(params: dict[str, Any]) -> None:
+    """The import jobs' cleanup when one fails for good: the upload and its staged rows hold
+    personal data that no retry will use."""
+    if params.get("path"):
+        remove_upload(str(params["path"]))
+
+
+@job("stakeholders.import_check", on_failure=discard_upload)
 def import_check_job(context: JobContext, path: str, name: str = "") -> dict[str, Any]:
     """The dry run as a job: counts and every bad row, nothing imported."""
     checked = _checked(context, path, 10, 85)
     return checked if isinstance(checked, dict) else checked.as_result()
 
 
-@job("stakeholders.import")
+# --- importing in steps ---------------------------------------------------------------------
+# The check reads the register but writes nothing; its clean rows are then staged in a file
+# next to the upload and applied in short transactions of KOERS_IMPORT_STEP_ROWS rows, each
+# saving the job's checkpoint with its rows. SQLite admits one writer at a time: one
+# transaction for the whole import kept every sign-in and edit waiting for minutes.
+
+STAGED_SUFFIX = ".staged.jsonl"
+#: The pause between two steps, so other writers get the lock. SQLite's busy handler retries
+#: a waiting writer about every 100 ms (after its first few attempts), so a shorter pause
+#: could fall between two of its attempts, step after step, until its busy_timeout ends.
+PAUSE_SECONDS = {"sqlite": 0.12}
+DEFAULT_PAUSE = 0.005  # PostgreSQL locks rows, not the database
+LOCK_RETRIES = 4
+_DATE_KEYS = ("consent_date", "retention_until")
+
+
+def staged_path(relative: str) -> Path:
+    upload = stored_path(relative)
+    return upload.with_name(upload.stem + STAGED_SUFFIX)
+
+
+def stage(report: Report, target: Path) -> dict[str, int]:
+    """Write a clean report's rows to ``target`` as JSON lines, in the order they are created
+    (organisations first, so people can join those further down the file); the first line
+    holds the counts. Written under another name and renamed, so a staged file is whole."""
+    organisations = [row for row in report.rows if row.data.kind == Kind.ORGANISATION]
+    persons = [row for row in report.rows if row.data.kind != Kind.ORGANISATION]
+    linked = {reference for row in persons for source, reference, _function in row.links
+              if source == "file"}
+    counts = {"created": len(report.rows), "persons": len(persons),
+              "organisations": len(organisations),
+              "memberships": sum(len(row.links) for row in report.rows)}
+    partial = target.with_name(target.name + ".part")
+    with partial.open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps(counts) + "\n")
+        for row in (*organisations, *persons):
+            data = {key: getattr(row.data, key) for key in StakeholderData.__dataclass_fields__}
+            for key in _DATE_KEYS:
+                data[key] = data[key].isoformat() if data[key] else None
+            line: dict[str, Any] = {"row": row.number, "data": data, "links": row.links}
+            key = services.normalise(row.data.name)
+            if row.data.kind == Kind.ORGANISATION and key in linked:
+                line["key"] = key  # its id goes into the checkpoint for the people after it
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    partial.replace(target)
+    return counts
+
+
+def _staged_data(data: dict[str, Any]) -> StakeholderData:
+    for key in _DATE_KEYS:
+        data[key] = date.fromisoformat(data[key]) if data[key] else None
+    return StakeholderData(**data)
+
+
+def _locked(error: OperationalError) -> bool:
+    return "locked" in str(error.orig).lower() or "busy" in str(error.orig).lower()
+
+
+def _apply_step(context: JobContext, lines: list[dict[str, Any]], state: dict[str, Any],
+                actor: Any, upload: str) -> dict[str, Any]:
+    """One step in its own transaction: create the rows' stakeholders and memberships
+    through the register's services (each audited) and save the checkpoint with them; the
+    last step also records the import. Returns the new checkpoint."""
+    created = services.create_many([_staged_data(dict(line["data"])) for line in lines],
+                                   actor=actor)
+    organisations = {**state["organisations"], **{
+        line["key"]: stakeholder.id for line, stakeholder in zip(lines, created, strict=True)
+        if "key" in line}}
+    wanted = [(person, organisations.get(reference) if source == "file" else reference,
+               function) for line, person in zip(lines, created, strict=True)
+              for source, reference, function in line["links"]]
+    found: dict[int, Stakeholder] = {}
+    for ids in _chunks(sorted({i for _p, i, _f in wanted if i is not None}), BATCH):
+        found.update((s.id, s) for s in db.session.scalars(
+            select(Stakeholder).where(Stakeholder.id.in_(ids))))
+    # An organisation of the register merged away since the check cannot be joined.
+    links = [(person, found[i], function) for person, i, function in wanted
+             if i in found and not found[i].is_person]
+    services.add_memberships(links, actor=actor)
+    checkpoint = {**state, "done": state["done"] + len(lines), "organisations": organisations,
+                  "memberships": state["memberships"] + len(links),
+                  "skipped": state["skipped"] + len(wanted) - len(links)}
+    context.save_checkpoint(checkpoint)
+    if checkpoint["done"] >= checkpoint["total"]:
+        audit("import", (IMPORT_ENTITY, upload_id(upload)), actor=actor,
+              changes={"rows": {"old": None, "new": checkpoint["total"]},
+                       "memberships": {"old": None, "new": checkpoint["memberships"]}})
+    db.session.commit()
+    return checkpoint
+
+
+def apply_staged(context: JobContext, upload: str, *, actor: Any = None,
+                 progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Apply the staged rows of ``upload`` in steps, going on from the job's checkpoint;
+    returns the last checkpoint (its counts are the import's)."""
+    step = int(current_app.config["KOERS_IMPORT_STEP_ROWS"])
+    pause = PAUSE_SECONDS.get(db.engine.dialect.name, DEFAULT_PAUSE)
+    with staged_path(upload).open(encoding="utf-8") as handle:
+        counts = json.loads(handle.readline())
+        state: dict[str, Any] = {"done": 0, "total": counts["created"], "counts": counts,
+                                 "organisations": {}, "memberships": 0, "skipped": 0}
+        state.update(context.checkpoint or {})
+        lines = (json.loads(line) for line in handle)
+        for _applied in itertools.islice(lines, state["done"]):
+            pass  # applied by an earlier attempt
+        while state["done"] < state["total"]:
+            chunk = list(itertools.islice(lines, step))
+            if not chunk:
+                raise RuntimeError("the staged rows end before their count")
+            for attempt in range(LOCK_RETRIES):
+                try:
+                    state = _apply_step(context, chunk, state, actor, upload)
+                    break
+                except OperationalError as error:
+                    db.session.rollback()  # the whole step; the checkpoint is as it was
+                    if not _locked(error) or attempt == LOCK_RETRIES - 1:
+                        raise
+                    time.sleep(pause * (attempt + 2))
+            os.utime(handle.fileno())  # in use: not stale
+            if progress:
+                progress(state["done"], state["total"])
+            if state["done"] < state["total"]:
+                time.sleep(pause)
+    return state
+
+
+@job("stakeholders.import", on_failure=discard_upload)
 def import_job(context: JobContext, path: str, name: str = "",
                check_job: str = "") -> dict[str, Any]:
-    """Check the file again (the register may have changed since), then import it in one
-    transaction. Safe to retry: an upload that was imported is refused."""
+    """Check the file again (the register may have changed since), stage the rows and
+    import them in short steps (see :func:`apply_staged`). A retry after an interruption
+    goes on from the checkpoint with the staged rows, never checking them again: the rows
+    already imported would look like duplicates. An upload that was imported is refused."""
+    checkpoint = context.checkpoint or {}
     if already_imported(path):
+        remove_upload(path)
+        if checkpoint.get("done") and checkpoint["done"] >= checkpoint.get("total", 0):
+            return _imported(checkpoint, None)  # the last step committed; the job did not
         return {"state": "already_imported"}
-    report = _checked(context, path, 5, 25)
-    if isinstance(report, dict):
-        return report
-    context.progress(30, _("Importing"))
-    # SQLite admits one writer: progress (its own transaction) would wait for the import's.
-    concurrent = db.engine.dialect.name != "sqlite"
-    actor = _job_user(context)
+    if checkpoint.get("done"):
+        if not staged_path(path).is_file():
+            return {"state": "file_error", "problems": [["staged_gone", {
+                "done": checkpoint["done"], "total": checkpoint.get("total", 0)}]]}
+    else:
+        report = _checked(context, path, 5, 25)
+        if isinstance(report, dict):
+            return report
+        stage(report, staged_path(path))
+        del report  # from here on the staged file is read a step at a time
     started = time.perf_counter()
-    counts = import_rows(report, actor=actor, progress=(lambda percent: context.progress(
-        30 + percent * 70 // 100, _("Importing"))) if concurrent else None)
-    audit("import", (IMPORT_ENTITY, upload_id(path)), actor=actor,
-          changes={"rows": {"old": None, "new": counts["created"]},
-                   "memberships": {"old": None, "new": counts["memberships"]}})
-    db.session.commit()
+    final = apply_staged(context, path, actor=_job_user(context), progress=lambda done, total:
+                         context.progress(30 + done * 70 // max(total, 1), _(
+                             "Importing: %(done)s of %(total)s", done=format_number(done),
+                             total=format_number(total))))
     remove_upload(path)
-    return {"state": "imported", **counts,
-            "seconds": round(time.perf_counter() - started, 2)}
+    return _imported(final, round(time.perf_counter() - started, 2))
+
+
+def _imported(checkpoint: dict[str, Any], seconds: float | None) -> dict[str, Any]:
+    counts = checkpoint.get("counts", {})
+    return {"state": "imported", "created": checkpoint["total"],
+            "persons": counts.get("persons", 0), "organisations": counts.get("organisations", 0),
+            "memberships": checkpoint.get("memberships", 0),
+            "skipped_memberships": checkpoint.get("skipped", 0), "seconds": seconds}
 
 
 # --- exporting ------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from app.stakeholders.transfer_forms import ImportForm
 
 CHECK, IMPORT = "stakeholders.import_check", "stakeholders.import"
 MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Response adds "; charset=utf-8" to every text/ type
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
@@ -42,7 +42,9 @@ def import_upload() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            path = transfer.store_upload(upload.stream, upload.filename or "")
+            # The request's Content-Length: the file plus a few hundred bytes of form.
+            path = transfer.store_upload(upload.stream, upload.filename or "",
+                                         request.content_length)
         except transfer.ImportFileError as error:
             form.file.errors = [*form.file.errors, error.message]
         else:
@@ -71,6 +73,23 @@ def _import_job(job_id: str) -> Job:
             current_user, Permission.MANAGE_INSTANCE):
         abort(404)
     return job
+
+
+def imports_in_progress() -> list[Job]:
+    """Imports that are running, waiting or stopped part-way: until they finish, the
+    register holds only part of their rows (an import writes in short steps)."""
+    return list(db.session.scalars(select(Job).where(
+        Job.kind == IMPORT, Job.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value,
+                                            JobStatus.INTERRUPTED.value]))
+        .order_by(Job.created_at).limit(5)))
+
+
+@bp.context_processor
+def _import_state() -> dict[str, Any]:
+    # Called by the list and import pages only (a function, so other pages run no query).
+    return {"imports_in_progress": imports_in_progress,
+            "may_follow_import": lambda job: job.created_by_id == current_user.id
+            or has_permission(current_user, Permission.MANAGE_INSTANCE)}
 
 
 def _import_started_from(check_job: Job) -> Job | None:

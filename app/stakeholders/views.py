@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.audit.models import AuditEvent
 from app.audit.services import audit
 from app.auth.forms import ConfirmForm
-from app.database import db
+from app.database import checkpoint_erasure, db
 from app.errors import DomainError
 from app.labels import field_label
 from app.pagination import paginate
@@ -348,6 +348,7 @@ def erase(stakeholder_id: int):
             db.session.rollback()
             return _refusal(error.message, stakeholder)
         db.session.commit()
+        checkpoint_erasure()
         flash(_("The personal data have been erased."), "success")
         return redirect(url_for("stakeholders.show", stakeholder_id=stakeholder.id))
     status = 400 if request.method == "POST" else 200

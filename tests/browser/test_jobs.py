@@ -15,7 +15,7 @@ FINISHED = re.compile("Klaar|Voltooid|Afgerond|Gereed|Finished")
 
 @pytest.fixture
 def app_overrides():
-    # Run jobs in the in-process thread pool, so the page sees the job while it runs.
+    # Run jobs in job processes (not inline), so the page sees the job while it runs.
     return {"KOERS_JOBS_INLINE": False}
 
 
@@ -56,7 +56,7 @@ def test_stock_take_shows_progress_then_the_result(browser_page, axe_check, sign
 
     # The script polls the status and reloads the page once the job is done.
     job_gate.set()
-    expect(page.get_by_role("status")).to_have_text(FINISHED, timeout=15_000)
+    expect(page.get_by_role("status")).to_have_text(FINISHED, timeout=40_000)
     expect(progress).to_have_attribute("value", "100")
     expect(page.get_by_role("main").locator("[data-job-reload]")).to_have_count(0)
     table = page.get_by_role("table")

@@ -1,21 +1,28 @@
 """The register's whole story in the browser: an editor imports a CSV file with a few bad rows
 (sees the report, fixes the file, imports it), merges a duplicate, exports a person's data and
-erases that person. Afterwards no text column in the database — the audit trail and the job
-records included — no stored file and no export holds the erased person's name or contact
-details. Every page on the way is scanned with axe."""
+erases that person, who was secretary of an organisation and sent a scanned letter named after
+herself. Afterwards no text column in the database — the audit trail and the job records
+included — no byte of the database's files (or its dump), no stored file, no page and no export
+holds the erased person's name or contact details. Every page on the way is scanned with axe."""
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from app.consultations import attachments
+from app.consultations import services as consultations
+from app.consultations.services import ConsultationData, InputData
+from app.plans import services as plans
+from app.plans.services import PlanData
 from app.stakeholders.models import Membership, Stakeholder
-from tests.traces import file_text, text_values, traces
+from tests.traces import database_bytes, file_text, text_values, traces
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +32,8 @@ SECRETS = ["Zonderland", "Wilhelmina", "w.zonderland@example.nl", "0597 111 222"
 HEADER = "naam;soort;organisatie;functie;e-mail;telefoon;adres;categorieën;notities"
 ROWS = [
     "Welzijn Koersdam;organisatie;;;info@welzijn.example;;;maatschappelijke partner;",
-    f"{NAME};persoon;Welzijn Koersdam;vrijwilliger;w.zonderland@example.nl;0597 111 222;"
+    f"{NAME};persoon;Welzijn Koersdam;secretaris Zonderland;w.zonderland@example.nl;"
+    f"0597 111 222;"
     f"Zonderlandweg 1;mantelzorger;Belt op dinsdag",
     "Jan Bakker;persoon;Welzijn Koersdam;buurtcoach;jan@bakker.example;;;inwoner;",
     "Jan Baker;persoon;Welzijn Koersdam;;j.baker@example.nl;06 1234 5678;;inwoner;",
@@ -130,7 +138,21 @@ def test_import_merge_export_and_erase_leave_no_trace(app, db, browser_page, axe
     assert exported["stakeholder"]["name"] == NAME
     assert exported["stakeholder"]["phone"] == "0597 111 222"
     assert exported["linked"]["stakeholder_memberships.person_id"][0]["function"] == \
-        "vrijwilliger"
+        "secretaris Zonderland"
+
+    # --- a scanned letter from the person, named after her --------------------------------
+    plan = plans.create_plan(PlanData(title="Samen Krachtig", kind="beleidsplan"))
+    period = consultations.create_consultation(plan, ConsultationData(
+        title="Ontwerpbeleidsplan ter inzage", format="ter_inzage",
+        published_on=date(2017, 5, 31)))
+    letter = consultations.add_input(period, InputData(
+        original_text="Ik maak bezwaar.", kind="zienswijze", channel="brief",
+        received_on=date(2017, 7, 1), stakeholder_id=person_id))
+    scan = attachments.add_attachment(letter, attachments.Upload(
+        data=b"%PDF-1.4\n%%EOF\n", content_type="application/pdf",
+        original_name=f"brief {NAME}.pdf"))
+    db.session.commit()
+    scan_id = scan.id
 
     page.get_by_role("link", name=re.compile(r"^(Persoonsgegevens wissen|Erase personal "
                                              r"data)$")).click()
@@ -154,6 +176,13 @@ def test_import_merge_export_and_erase_leave_no_trace(app, db, browser_page, axe
     organisation_id = int(re.search(r"/stakeholders/(\d+)$", page.url).group(1))
     exports.append(download(page, page.get_by_role("link", name=re.compile(
         "JSON")), tmp_path))
+    page.goto(f"/consultations/inputs/{letter.id}")
+    axe_check()
+    shown.append(page.content())
+    scan_link = page.get_by_role("link", name=f"bijlage-{scan_id}.pdf")
+    with page.expect_download() as info:
+        scan_link.click()
+    assert info.value.suggested_filename == f"bijlage-{scan_id}.pdf"
     page.goto("/stakeholders/?q=zonderland")  # the page repeats the search words, no more
     axe_check()
     expect(page.get_by_role("table")).to_contain_text(
@@ -173,3 +202,4 @@ def test_import_merge_export_and_erase_leave_no_trace(app, db, browser_page, axe
     assert traces(SECRETS, [file_text(content) for content in exports]) == [], "the exports"
     assert traces(SECRETS, shown) == [], "the pages"
     assert traces(SECRETS, stored) == [], "the stored files"
+    assert traces(SECRETS, database_bytes(db).splitlines()) == [], "the database's bytes"

@@ -256,13 +256,13 @@ def test_tables_are_edited_and_removed_unless_input_came_from_them(client, login
     assert f"/consultations/tables/{used.id}/edit" in page
     response = client.submit(f"/consultations/tables/{used.id}/edit", {
         "topic": "Eenzaamheid onder ouderen", "facilitator_id": "",
-        "theme_id": str(theme.id)})
+        "theme_id": str(theme.id), "version": str(used.version)})
     assert response.status_code == 302
     saved = fresh(db, ConsultationTable, used.id)
     assert (saved.topic, saved.theme_id) == ("Eenzaamheid onder ouderen", theme.id)
     assert events(db, "update_table")[-1].changes["topic"]["new"] == "Eenzaamheid onder ouderen"
     assert client.submit(f"/consultations/tables/{used.id}/edit", {
-        "topic": " "}).status_code == 400
+        "topic": " ", "version": str(saved.version)}).status_code == 400
     refused = client.submit(f"/consultations/tables/{used.id}/delete", follow_redirects=True)
     assert "Input was recorded at this table" in text(refused)
     assert fresh(db, ConsultationTable, used.id) is not None
@@ -281,8 +281,9 @@ def test_attendance_is_ticked_per_registration_and_a_registration_removed(client
     login_as("editor")
     page = text(client.get(f"/consultations/{meeting.id}"))
     assert f'name="attended" value="{first.id}"' in page
-    response = client.submit(f"/consultations/{meeting.id}/attendance",
-                             {"attended": [str(first.id)]})
+    response = client.submit(f"/consultations/{meeting.id}/attendance", {
+        "attended": [str(first.id)],
+        "versions": f"{first.id}:{first.version} {second.id}:{second.version}"})
     assert response.status_code == 302
     assert fresh(db, Registration, first.id).attended is True
     assert fresh(db, Registration, second.id).attended is False

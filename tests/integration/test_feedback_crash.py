@@ -7,17 +7,10 @@ worker resuming the mailing sends the rest."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -33,19 +26,19 @@ from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
 from app.testing import make_environ
 from tests.conftest import KoersClient, make_app, sign_in, write_municipality
+from tests.processes import (
+    REDIS_URL,
+    descendants,
+    free_port,
+    kill_hard,
+    redis_available,
+    start_worker,
+    wait_for,
+    workers_logged_to,
+)
 
-REDIS_URL = os.environ.get("KOERS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PEOPLE = 5
 STALL_ON = "deelnemer3@example.nl"
-
-
-def redis_available() -> bool:
-    try:
-        from redis import Redis
-
-        return bool(Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping())
-    except Exception:
-        return False
 
 
 class StallingServer:
@@ -71,58 +64,12 @@ class StallingServer:
         return "250 OK"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def statuses() -> dict[str, str]:
     db.session.expire_all()
     found = {letter.recipient_email: letter.status
              for letter in db.session.scalars(select(FeedbackLetter))}
     db.session.rollback()  # no read snapshot held open while the worker writes
     return found
-
-
-def wait_for(condition, timeout: float, what: str, worker=None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        if worker is not None and worker.poll() is not None:
-            raise AssertionError(f"the worker stopped while waiting for {what}")
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def start_worker(environ: dict[str, str], log, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-c", "from app.cli import main; main()", "worker", *extra],
-        env={**os.environ, **environ}, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True)
-
-
-def descendants(pid: int) -> list[int]:
-    """The processes a process started, and theirs (Linux /proc)."""
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        children = (task / "children").read_text().split() if (task / "children").exists() \
-            else []
-        for child in map(int, children):
-            found += [child, *descendants(child)]
-    return found
-
-
-def kill_hard(worker: subprocess.Popen) -> None:
-    """SIGKILL for the worker and the work horse it forked for the job (RQ puts the horse in
-    a session of its own, so a process group signal would miss it): a machine going down."""
-    horses = descendants(worker.pid)
-    os.kill(worker.pid, signal.SIGKILL)
-    for pid in horses:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    worker.wait(timeout=30)
 
 
 @pytest.mark.redis
@@ -150,10 +97,9 @@ def test_killing_the_worker_mid_mailing_sends_nothing_twice(database_url, tmp_pa
     app = make_app(instance, database_url, **settings)
     assert app.extensions["koers_jobs"].name == "rq"
     queue = app.extensions["koers_jobs"].queue
-    workers: list[subprocess.Popen] = []
-    log_path = tmp_path / "worker.log"
     try:
-        with app.app_context(), log_path.open("w") as log:
+        with workers_logged_to(tmp_path / "worker.log") as (workers, log), \
+                app.app_context():
             with app.test_request_context():
                 plan = plans.create_plan(PlanData(title="Samen Krachtig", kind="beleidsplan"))
                 period = services.create_consultation(plan, ConsultationData(
@@ -223,13 +169,7 @@ def test_killing_the_worker_mid_mailing_sends_nothing_twice(database_url, tmp_pa
             assert "Deelnemer 4" not in decisions
             db.session.remove()
             db.engine.dispose()
-    except Exception:
-        print(log_path.read_text() if log_path.exists() else "(no worker log)")
-        raise
     finally:
-        for worker in workers:
-            if worker.poll() is None:
-                kill_hard(worker)
         handler.release.set()
         server.stop()
         queue.empty()

@@ -158,7 +158,8 @@ def test_one_answer_covers_two_inputs(client, login_as, db, period, plan):
     assert "1. Zienswijze 1" in page and "Schuldhulpverlening" in page
     response = client.submit(url(period, "answer"), {
         "input_ids": [str(first.id), str(second.id)], "text": "De termijn wordt verlengd.",
-        "decision": "overgenomen", "changed_section_id": str(section.id)})
+        "decision": "overgenomen", "changed_section_id": str(section.id),
+        "versions": re.search(r'name="versions"[^>]*value="([^"]*)"', page).group(1)})
     assert response.status_code == 302
     answers = dict(db.session.execute(select(InputAnswer.input_id, InputAnswer.answer_id)).all())
     assert set(answers) == {first.id, second.id}
@@ -191,15 +192,17 @@ def test_the_list_filters_by_kind_and_meeting_input_is_processed(client, login_a
     login_as("editor")
     page = text(client.get(url(meeting) + "?kind=idee"))
     assert "Een buurtkamer" in page and "Te weinig vrijwilligers" not in page
+    versions = re.search(r'name="versions"[^>]*value="([^"]*)"', page).group(1)
     response = client.submit(url(meeting, "inputs/process"), {
-        "input_ids": [str(idea.id)], "used": "yes"})
+        "input_ids": [str(idea.id)], "used": "yes", "versions": versions})
     assert response.status_code == 302
     db.session.refresh(idea)
     db.session.refresh(concern)
     assert (idea.processed, idea.used, concern.processed) == (True, True, False)
     page = text(client.get(url(meeting) + "?processed=no"))
     assert "Te weinig vrijwilligers" in page and "Een buurtkamer" not in page
-    assert client.submit(url(meeting, "inputs/process"), {"used": "yes"}).status_code == 400
+    assert client.submit(url(meeting, "inputs/process"), {
+        "used": "yes", "versions": versions}).status_code == 400
 
 
 KINDS = ("idee", "zorg", "advies", "zienswijze", "vraag")

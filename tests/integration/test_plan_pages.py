@@ -280,7 +280,9 @@ def test_steps_with_past_decision_dates_then_revisions_and_history(client, login
     assert "Samen met inwoners en professionals." in diff
     assert "Samen met inwoners, professionals en de raad." in diff
 
-    csv_text = client.get(f"/plans/{plan.id}/history.csv").get_data().decode("utf-8-sig")
+    history_csv = client.get(f"/plans/{plan.id}/history.csv")
+    assert history_csv.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset
+    csv_text = history_csv.get_data().decode("utf-8-sig")
     assert "took a step in the workflow" in csv_text and csv_text.count("\r\n") > 5
 
 

@@ -74,6 +74,7 @@ def test_the_upload_page_explains_the_columns(client, login_as):
         assert f"<code>{header}</code>" in page
     template = client.get("/stakeholders/import/template.csv")
     assert template.status_code == 200 and template.mimetype == "text/csv"
+    assert template.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert template.get_data().decode("utf-8-sig").startswith("naam;soort;organisatie")
 
 
@@ -207,6 +208,30 @@ def test_an_oversized_file_is_refused_with_the_limit(app, client, login_as, db):
     assert uploads(app) == [] and stakeholder_count(db) == 0
 
 
+@pytest.mark.parametrize("app_overrides", [{"KOERS_MAX_IMPORT_MB": 1}])
+def test_an_oversized_file_is_refused_with_its_real_size(app, client, login_as, db):
+    """Reading stops just past the limit; the refusal names the size the request declared,
+    not where reading stopped (2,0 MB)."""
+    login_as("editor")
+    content = csv_file(["Anna de Vries;persoon;;;;;"])
+    content += b"x" * (5 * 1024 * 1024 // 2 - len(content))  # 2,5 MB
+    page = text(upload(client, content))
+    assert "The file is 2,5 MB; at most 1 MB can be imported at once" in page
+    assert "2,0 MB" not in page and uploads(app) == []
+
+
+@pytest.mark.parametrize("app_overrides", [{"KOERS_MAX_IMPORT_MB": 1}])
+@pytest.mark.parametrize("declared", [None, 1024 * 1024])  # unknown, or less than was read
+def test_an_oversized_file_of_unknown_size_is_refused_as_larger_than_the_limit(app, declared):
+    from app.stakeholders import transfer
+
+    with pytest.raises(transfer.ImportFileError) as refused:
+        transfer.store_upload(io.BytesIO(b"x" * (3 * 1024 * 1024)), "groot.csv", declared)
+    # Outside a request: the municipality's language
+    assert refused.value.message.startswith("Het bestand is groter dan 1 MB; er kan maximaal")
+    assert uploads(app) == []
+
+
 def test_a_job_is_shown_only_to_whoever_started_it_and_administrators(client, login_as, db):
     login_as("editor")
     check_url = job_url(upload(client, csv_file(GOOD)))
@@ -237,6 +262,7 @@ def test_the_list_export_follows_the_filters_and_neutralises_formulas(client, lo
     login_as("editor")
     response = client.get("/stakeholders/export.csv?category=inwoner")
     assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset
     assert re.fullmatch(r'attachment; filename="stakeholders-\d{4}-\d\d-\d\d\.csv"',
                         response.headers["Content-Disposition"])
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")),
