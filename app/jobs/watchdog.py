@@ -50,6 +50,9 @@ class Watchdog(threading.Thread):
 
     def stop(self) -> None:
         self._stopped.set()
+        # The process's own peak, also for a job too short for the watchdog to sample.
+        self.peak_mb = max(self.peak_mb,
+                           resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
     def run(self) -> None:
         started = time.monotonic()

@@ -68,7 +68,7 @@ def healthz() -> tuple[Response, int]:
     if body["schema_revision"] is None:
         body.update(status="unavailable", database="not migrated")
     elif body["redis"] == "unreachable":
-        # Jobs and shared login throttling need Redis: take this container out of rotation.
+        # New jobs cannot be queued (pages and sign-in still work): say so with a 503.
         body["status"] = "degraded"
     return _no_store(jsonify(body)), 200 if body["status"] == "ok" else 503
 

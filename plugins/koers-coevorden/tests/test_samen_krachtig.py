@@ -4,6 +4,7 @@ is unanswered."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from coevorden_helpers import beleidsplan, period_of, step, text
@@ -46,9 +47,11 @@ def test_the_procedure_from_ontwerp_to_adoption(client, login_as, db):
     assert "runs until" not in text(late) and "still without an answer" in text(late)
 
     reaction = db.session.scalars(select(Input).where(Input.consultation_id == period.id)).one()
+    form = text(client.get(f"/consultations/{period.id}/answer"))
+    versions = re.search(r'name="versions"[^>]*value="([^"]*)"', form).group(1)
     response = client.submit(f"/consultations/{period.id}/answer", {
         "input_ids": [str(reaction.id)], "text": "Het plan werkt preventie uit.",
-        "decision": "overgenomen"})
+        "decision": "overgenomen", "versions": versions})
     assert response.status_code == 302, text(response)
     assert step(client, plan, "coevorden.answer_reactions", "2017-09-05").status_code == 302
     assert step(client, plan, "coevorden.adopt", "2017-11-07").status_code == 302
