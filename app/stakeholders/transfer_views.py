@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.forms import ConfirmForm
-from app.database import db
+from app.database import db, utcnow
 from app.jobs.models import Job, JobStatus
 from app.jobs.services import enqueue, get_job
 from app.permissions import Permission, has_permission, require
@@ -77,10 +77,13 @@ def _import_job(job_id: str) -> Job:
 
 def imports_in_progress() -> list[Job]:
     """Imports that are running, waiting or stopped part-way: until they finish, the
-    register holds only part of their rows (an import writes in short steps)."""
+    register holds only part of their rows (an import writes in short steps). One stopped
+    longer ago than its upload is kept can no longer be started again, so it is left out."""
+    resumable_since = utcnow() - transfer.UPLOAD_RETENTION
     return list(db.session.scalars(select(Job).where(
-        Job.kind == IMPORT, Job.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value,
-                                            JobStatus.INTERRUPTED.value]))
+        Job.kind == IMPORT,
+        Job.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value])
+        | ((Job.status == JobStatus.INTERRUPTED.value) & (Job.finished_at > resumable_since)))
         .order_by(Job.created_at).limit(5)))
 
 
