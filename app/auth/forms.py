@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
@@ -55,6 +62,7 @@ class UserForm(FlaskForm):
         Length(max=254)])
     role = SelectField(_l("Role"), choices=role_choices,
                        validators=[InputRequired(_l("Choose a role."))])
+    version = HiddenField()
 
 
 class ConfirmForm(FlaskForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.audit.services import audit, recorded_changes
 from app.auth.models import User, new_session_token
@@ -128,6 +128,7 @@ def reset_password(user: User, *, actor: User | None) -> str:
     """A new one-time password for ``user``, to be changed at their next sign-in."""
     password = generate_password()
     _set_password(user, password, must_change=True)
+    _administered(user, None)
     audit("reset_password", user, actor=actor, changes={"password": {}})
     return password
 
@@ -145,11 +146,37 @@ def _ensure_an_admin_remains(user: User, *, new_role: Role | None = None,
                                  "administrator first.")), field="role")
 
 
+class AccountConflict(DomainError):
+    """An administrator's form showed an older version of the account."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__(str(_l("Someone else changed this account while you were editing "
+                                "it. Nothing has been overwritten.")))
+        self.user = user
+
+
+def _administered(user: User, expected_version: int | None) -> None:
+    """An administrator changes the account: refuse a stale form, count the change. The
+    UPDATE … WHERE version claims it, so two saves at once cannot both pass."""
+    if expected_version is None:
+        user.version = (user.version or 0) + 1
+        return
+    claimed = db.session.execute(update(User).where(
+        User.id == user.id, User.version == expected_version).values(
+        version=expected_version + 1).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise AccountConflict(user)
+    db.session.expire(user, ["version"])
+
+
 def update_user(user: User, *, actor: User | None, name: str | None = None,
                 email: str | None = None, role: Role | str | None = None,
-                locale: str | None = None, clear_locale: bool = False) -> None:
-    with recorded_changes(user, User.personal_fields, {"password_hash", "session_token"}) \
-            as changes:
+                locale: str | None = None, clear_locale: bool = False,
+                expected_version: int | None = None) -> None:
+    if expected_version is not None:
+        _administered(user, expected_version)
+    with recorded_changes(user, User.personal_fields,
+                          {"password_hash", "session_token", "version"}) as changes:
         if role is not None:
             _ensure_an_admin_remains(user, new_role=Role(role))
             user.role = Role(role).value
@@ -181,6 +208,7 @@ def set_active(user: User, active: bool, *, actor: User | None) -> None:
             raise DomainError(str(_l("You cannot deactivate your own account.")))
         user.session_token = new_session_token()
     user.active = active
+    _administered(user, None)
     audit("deactivate" if not active else "reactivate", user, actor=actor,
           changes={"active": {"old": not active, "new": active}})
 

@@ -25,6 +25,7 @@ from app.auth.models import User
 from app.database import db
 from app.errors import DomainError
 from app.i18n import LANGUAGE_COOKIE, LANGUAGES
+from app.labels import label
 from app.navigation import safe_next
 from app.pagination import paginate
 from app.permissions import Permission, login_required, public, require
@@ -208,9 +209,16 @@ def edit(user_id: int):
     user = _user_or_404(user_id)
     form = UserForm(obj=user)
     if form.validate_on_submit():
+        version = request.form.get("version", "")  # as submitted, never a default
+        if not version.isdigit():
+            abort(400)
         try:
             services.update_user(user, actor=_me(), name=form.name.data,
-                                 email=form.email.data, role=form.role.data)
+                                 email=form.email.data, role=form.role.data,
+                                 expected_version=int(version))
+        except services.AccountConflict:
+            db.session.rollback()
+            return _account_conflict(user, form)
         except DomainError as error:
             db.session.rollback()
             getattr(form, error.field or "email").errors.append(error.message)
@@ -221,6 +229,21 @@ def edit(user_id: int):
     status = 400 if request.method == "POST" else 200
     return render_template("auth/account_form.html", form=form, user=user,
                            confirm=ConfirmForm()), status
+
+
+def _account_conflict(user: User, form: UserForm) -> tuple[str, int]:
+    """What someone else saved beside what this administrator submitted; nothing saved."""
+    db.session.refresh(user)
+    rows = [{"label": label, "current": str(current or ""), "submitted": str(mine or ""),
+             "differs": str(current or "") != str(mine or "")}
+            for label, current, mine in (
+                (form.name.label.text, user.name, form.name.data),
+                (form.email.label.text, user.email, form.email.data),
+                (form.role.label.text, label("role", user.role),
+                 label("role", form.role.data) if form.role.data else ""))]
+    form.version.data = str(user.version)  # to save the submitted values knowingly
+    return render_template("auth/account_conflict.html", user=user, rows=rows, form=form,
+                           action=url_for("accounts.edit", user_id=user.id)), 409
 
 
 @admin_bp.route("/<int:user_id>/reset-password", methods=["POST"])

@@ -69,6 +69,7 @@ class GoalForm(DomainForm):
     title = StringField(_l("Title"), filters=[_strip],
                         validators=[DataRequired(_l("Enter a title.")), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    version = HiddenField()
 
 
 def status_choices() -> list[tuple[str, str]]:

@@ -319,19 +319,35 @@ def edit_goal(plan_id: int, theme_id: int, goal_id: int):
         abort(404)
     if (refused := _read_only(plan)) is not None:
         return refused
-    form = GoalForm(data={"title": goal.title, "description": goal.description or ""})
+    form = GoalForm(data={"title": goal.title, "description": goal.description or "",
+                          "version": str(goal.version)})
     if form.validate_on_submit():
+        version = _submitted_version()
         try:
-            services.update_goal(goal, form.title.data, form.description.data)
+            services.update_goal(goal, form.title.data, form.description.data,
+                                 expected_version=version)
+            db.session.commit()
+        except (services.EditConflict, StaleDataError):
+            db.session.rollback()
+            return _goal_conflict(plan, theme, goal, form)
         except DomainError as error:
             db.session.rollback()
             form.add_error(error)
         else:
-            db.session.commit()
             flash(_("The changes to “%(name)s” have been saved.", name=goal.title), "success")
             return redirect(_programme_url(plan, f"theme-{theme.id}"))
     return _page("plans/programme/goal_form.html", plan, status=_status(), form=form,
                  theme=theme, goal=goal)
+
+
+def _goal_conflict(plan: Plan, theme: Theme, goal: Goal, form: GoalForm):
+    db.session.refresh(goal)
+    rows = _rows([(form.title.label.text, goal.title, form.title.data),
+                  (form.description.label.text, goal.description, form.description.data)])
+    form.version.data = str(goal.version)  # to save the submitted values knowingly
+    return _page("plans/programme/conflict.html", plan, status=409, rows=rows, form=form,
+                 name=goal.title, action_url=url_for(
+                     "plans.edit_goal", plan_id=plan.id, theme_id=theme.id, goal_id=goal.id))
 
 
 # --- actions --------------------------------------------------------------------------------

@@ -350,9 +350,10 @@ def add_goal(theme: Theme, title: str, description: str | None = None, *,
 
 
 def update_goal(goal: Goal, title: str, description: str | None, *,
-                actor: Any = None) -> None:
+                expected_version: int | None = None, actor: Any = None) -> None:
+    _check_version(goal, expected_version)
     title = _title(title, limit=300)
-    with recorded_changes(goal) as changes:
+    with recorded_changes(goal, (), {"version"}) as changes:
         goal.title, goal.description = title, _text(description, 5000)
     if changes:
         theme = db.session.get(Theme, goal.theme_id)

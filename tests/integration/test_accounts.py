@@ -54,7 +54,8 @@ def test_duplicate_email_is_refused(client, login_as, make_user):
 def test_last_admin_cannot_be_demoted_or_deactivated(client, login_as):
     admin = login_as("admin")
     response = client.submit(f"/admin/accounts/{admin.id}", {
-        "name": admin.name, "email": admin.email, "role": "viewer"})
+        "name": admin.name, "email": admin.email, "role": "viewer",
+        "version": str(admin.version)})
     assert response.status_code == 400
     assert "last active administrator" in response.get_data(as_text=True)
     client.submit(f"/admin/accounts/{admin.id}/active", {"active": "0"})

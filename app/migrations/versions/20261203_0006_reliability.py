@@ -1,5 +1,5 @@
 """Reliability: job heartbeats and checkpoints, login failures in the database, versions on
-meeting tables and registrations
+meeting tables, registrations, goals and accounts
 
 Revision ID: 0006_reliability
 Revises: 0005_consultation_followup
@@ -34,14 +34,14 @@ def upgrade():
         batch_op.create_index("ix_login_failures_lookup", ["scope", "key_hash", "failed_at"])
         batch_op.create_index("ix_login_failures_failed_at", ["failed_at"])
 
-    for table in ("consultation_tables", "consultation_registrations"):
+    for table in ("consultation_tables", "consultation_registrations", "plan_goals", "users"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("version", sa.Integer(), nullable=False,
                                           server_default="1"))
 
 
 def downgrade():
-    for table in ("consultation_registrations", "consultation_tables"):
+    for table in ("users", "plan_goals", "consultation_registrations", "consultation_tables"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column("version")
     op.drop_table("login_failures")
