@@ -83,7 +83,8 @@ def imports_in_progress() -> list[Job]:
     return list(db.session.scalars(select(Job).where(
         Job.kind == IMPORT,
         Job.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value])
-        | ((Job.status == JobStatus.INTERRUPTED.value) & (Job.finished_at > resumable_since)))
+        | ((Job.status == JobStatus.INTERRUPTED.value)
+           & (Job.finished_at.is_(None) | (Job.finished_at > resumable_since))))
         .order_by(Job.created_at).limit(5)))
 
 

@@ -416,9 +416,12 @@ def test_edit_a_goal(client, login_as, db):
     login_as("editor")
     url = f"/plans/{plan.id}/themes/{theme.id}/goals/{goal.id}/edit"
     assert "Minder schulden" in text(client.get(url))
-    assert client.submit(url, {"title": " ", "description": ""}).status_code == 400
+    version = str(goal.version)
+    assert client.submit(url, {"title": " ", "description": "",
+                               "version": version}).status_code == 400
     response = client.submit(url, {"title": "Minder huishoudens met schulden",
-                                   "description": "Gemeten via de schuldhulp"})
+                                   "description": "Gemeten via de schuldhulp",
+                                   "version": version})
     assert response.status_code == 302
     page = text(client.get(f"/plans/{plan.id}/programme"))
     assert "Minder huishoudens met schulden" in page and f'goals/{goal.id}/edit' in page
