@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from app.database import db, utcnow
@@ -258,13 +258,19 @@ def interrupt(job_id: str, message: str) -> None:
 
 
 def reap_interrupted() -> int:
-    """Mark running jobs whose heartbeat stopped as interrupted; returns how many. Cheap (one
-    indexed UPDATE), so the job page, every job run and ``koers worker`` call it."""
+    """Mark running jobs whose heartbeat stopped as interrupted; returns how many. Cheap (an
+    indexed read, and a write only when there is one), so the job page, every job run and
+    ``koers worker`` call it."""
     cutoff = utcnow() - timedelta(seconds=current_app.config[
         "KOERS_JOB_INTERRUPTED_AFTER_SECONDS"])
     silent = or_(Job.heartbeat_at < cutoff,
                  and_(Job.heartbeat_at.is_(None), Job.started_at < cutoff))
     with Session(db.engine) as session:
+        # Read first: the job page polls this every second, and on SQLite even an UPDATE
+        # that changes nothing waits for the write lock a running import holds.
+        if session.scalar(select(Job.id).where(
+                Job.status == JobStatus.RUNNING.value, silent).limit(1)) is None:
+            return 0
         result = session.execute(
             update(Job).where(Job.status == JobStatus.RUNNING.value, silent)
             .values(status=JobStatus.INTERRUPTED.value, finished_at=utcnow())
