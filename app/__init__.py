@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from flask import Flask, flash, redirect, request, url_for
@@ -12,9 +13,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.config import ConfigError, build_settings
+from app.config import build_settings
 
-__all__ = ["ConfigError", "create_app"]
+__all__ = ["create_app"]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Endpoints a user who must first choose a new password may still reach.
@@ -43,16 +44,34 @@ def create_app(overrides: Mapping[str, Any] | None = None,
 
     from app.plugins import loader
 
-    manager = loader.load_plugins(app, environ)
+    manager = loader.load_plugins(app, environ, _area_hooks())
     _init_extensions(app)
     _register_blueprints(app)
     loader.attach_plugins(app, manager)
+    from app.plans.transitions import check_workflows
+
+    # Workflows are declarations: a plugin's mistake stops start-up, naming the plugin.
+    app.extensions["koers_workflows"] = check_workflows(manager)
     _register_request_hooks(app)
 
-    from app.cli import register_commands
+    from app.commands import register_commands
 
     register_commands(app)
     return app
+
+
+def _area_hooks() -> list[ModuleType]:
+    """Each area's own hook implementations: registered before the plugins, so they run after
+    every plugin's (in this order) and answer as the plugin "core"."""
+    from app.audit import hooks as audit_hooks
+    from app.auth import hooks as auth_hooks
+    from app.consultations import hooks as consultation_hooks
+    from app.main import hooks as main_hooks
+    from app.plans import hooks as plan_hooks
+    from app.stakeholders import hooks as stakeholder_hooks
+
+    return [main_hooks, plan_hooks, consultation_hooks, stakeholder_hooks, auth_hooks,
+            audit_hooks]
 
 
 LOG_FORMAT = ("%(asctime)s level=%(levelname)s logger=%(name)s municipality=%(municipality)s "
@@ -90,8 +109,11 @@ def _init_extensions(app: Flask) -> None:
     from app.auth.models import User
     from app.auth.throttle import LoginThrottle
     from app.consultations import models as _consultation_models  # noqa: F401  (tables)
+    from app.consultations.feedback import models as _feedback_models  # noqa: F401  (tables)
+    from app.consultations.inputs import models as _input_models  # noqa: F401  (tables)
+    from app.consultations.nota import models as _nota_models  # noqa: F401  (tables)
     from app.extensions import csrf, db, login_manager, migrate
-    from app.jobs import demo  # noqa: F401  (registers the core's jobs)
+    from app.jobs import inventory  # noqa: F401  (registers the core's jobs)
     from app.jobs.runners import make_runner
     from app.plans import models as _plan_models  # noqa: F401  (tables in the metadata)
 
@@ -129,19 +151,20 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.auth.views import admin_bp as accounts_bp
     from app.auth.views import bp as auth_bp
-    from app.consultations import edit_views as _edit_views  # noqa: F401  (routes on bp)
     from app.consultations import feed_views as _feed_views  # noqa: F401  (routes on bp)
-    from app.consultations import feedback_views as _feedback  # noqa: F401  (routes on bp)
-    from app.consultations import input_views as _input_views  # noqa: F401  (routes on bp)
-    from app.consultations import nota_views as _nota_views  # noqa: F401  (routes on bp)
     from app.consultations import views as _consultation_views  # noqa: F401  (routes on bp)
     from app.consultations.blueprint import bp as consultations_bp
+    from app.consultations.feedback import views as _feedback  # noqa: F401  (routes on bp)
+    from app.consultations.inputs import views as _input_views  # noqa: F401  (routes on bp)
+    from app.consultations.nota import views as _nota_views  # noqa: F401  (routes on bp)
     from app.jobs.views import bp as jobs_bp
     from app.main import error_pages
     from app.main.views import bp as main_bp
-    from app.plans import programme_views as _programme_views  # noqa: F401  (routes on bp)
     from app.plans import views as _plan_views  # noqa: F401  (routes on bp)
     from app.plans.blueprint import bp as plans_bp
+    from app.plans.programme import action_views as _action_views  # noqa: F401  (routes on bp)
+    from app.plans.programme import involvement_views as _involvement  # noqa: F401  (routes)
+    from app.plans.programme import views as _programme_views  # noqa: F401  (routes on bp)
     from app.stakeholders import transfer_views as _transfer_views  # noqa: F401  (routes on bp)
     from app.stakeholders import views as _stakeholder_views  # noqa: F401  (routes on bp)
     from app.stakeholders.blueprint import bp as stakeholders_bp
@@ -155,7 +178,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_request_hooks(app: Flask) -> None:
     from flask import abort
 
-    from app.auth.forms import ConfirmForm
+    from app.forms import ConfirmForm
     from app.permissions import (
         Permission,
         declared_permission,

@@ -1,284 +1,79 @@
-"""The ``koers`` command: Flask's commands (run, shell, routes, db …) plus Koers' own."""
+"""The ``koers`` command: Flask's commands (run, shell, routes, db …) plus Koers' own
+(:mod:`app.commands`) and ``koers worker``.
+
+Koers' commands belong to the command group itself, not only to the app, so ``koers --help``
+and the commands that need no app (``koers plugins new``, ``koers terms``) work on a machine
+without settings; the others build the app when they run, and a configuration error stops them
+with its message (exit status 2), never a traceback. Plugins' commands come with the app.
+This module builds the app; the app never imports it.
+"""
 
 from __future__ import annotations
 
 import sys
+import traceback
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
-from app.config import ConfigError
+from app import create_app
+from app.commands import commands
+from app.errors import ConfigError
 
 
 def _make_app() -> Flask:
-    from app import create_app
+    return create_app()
 
-    try:
-        return create_app()
-    except ConfigError as error:
-        click.secho(f"Configuration error — {error}", fg="red", err=True)
-        sys.exit(2)
+
+def _configuration_failed(error: ConfigError) -> None:
+    click.secho(f"Configuration error — {error}", fg="red", err=True)
+    sys.exit(2)
+
+
+class KoersGroup(FlaskGroup):
+    """Flask's command group, with Koers' commands its own and configuration errors explained
+    instead of shown as tracebacks."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = set(click.Group.list_commands(self, ctx))  # Flask's and Koers' own
+        try:
+            names.update(ctx.ensure_object(ScriptInfo).load_app().cli.list_commands(ctx))
+        except ConfigError as error:
+            click.secho(f"(Plugins' commands are not listed: {error})", err=True)
+        except Exception:  # the help stays readable when the app is broken
+            click.secho(traceback.format_exc(), err=True, fg="red")
+        return sorted(names)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        try:
+            return super().get_command(ctx, name)
+        except ConfigError as error:
+            _configuration_failed(error)
+            return None
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as error:
+            _configuration_failed(error)
+            return None
 
 
 def main() -> None:
-    FlaskGroup(create_app=_make_app, help="Koers: co-creating social-domain policy.")()
+    group = KoersGroup(create_app=_make_app, help="Koers: co-creating social-domain policy.")
+    for command in [*commands(), worker]:
+        group.add_command(command)
+    group()
 
 
-def database_group() -> click.Group:
-    """Flask-Migrate's ``db`` commands, with ``upgrade`` defaulting to the core's head and the
-    head of every enabled plugin's branch (plain ``head`` cannot work with plugin branches)."""
-    from flask.cli import with_appcontext
-    from flask_migrate.cli import db as migrate_db
-
-    # Flask-Migrate's own options and callback (-d/--directory, -x/--x-arg): its commands read
-    # them from ``g``, so without the callback every command but ``upgrade`` fails.
-    group = click.Group("db", help=migrate_db.help, params=list(migrate_db.params),
-                        callback=migrate_db.callback)
-    for name, command in migrate_db.commands.items():
-        if name != "upgrade":
-            group.add_command(command, name)
-
-    @group.command("upgrade")
-    @click.argument("revision", required=False)
-    @click.option("--sql", is_flag=True, help="Print the SQL instead of running it.")
-    @with_appcontext
-    def upgrade(revision: str | None, sql: bool) -> None:
-        """Upgrade the core and every enabled plugin (or to REVISION)."""
-        from flask_migrate import upgrade as migrate_upgrade
-
-        from app.plugins.migrations import upgrade_enabled
-
-        if revision:
-            migrate_upgrade(revision=revision, sql=sql)
-        else:
-            for target in upgrade_enabled(sql=sql):
-                click.echo(f"upgraded {target}")
-
-    return group
-
-
-def _user_by_email(email: str):
-    from app.auth import services
-
-    user = services.get_by_email(email)
-    if user is None:
-        raise click.ClickException(f"no account with e-mail address {email}")
-    return user
-
-
-@click.group("users", help="Staff accounts.")
-def users() -> None:
-    pass
-
-
-@users.command("create")
-@click.option("--email", required=True)
-@click.option("--name", required=True)
-@click.option("--role", type=click.Choice(["admin", "editor", "viewer"]), default="viewer",
-              show_default=True)
-@click.option("--password-stdin", is_flag=True,
-              help="Read the password from standard input instead of generating one.")
-def users_create(email: str, name: str, role: str, password_stdin: bool) -> None:
-    """Create an account; a generated password is printed once and must be changed."""
-    from app.auth import services
-    from app.database import db
-    from app.errors import DomainError
-
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    try:
-        created = services.create_user(email, name, role, password=password)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
-    db.session.commit()
-    click.echo(f"Created {created.user.email} ({created.user.role}).")
-    if created.password:
-        click.echo(f"One-time password (shown once, must be changed at first sign-in): "
-                   f"{created.password}")
-
-
-@users.command("list")
-def users_list() -> None:
-    from app.auth.services import list_users
-    from app.database import db
-
-    for user in db.session.scalars(list_users()):
-        state = "active" if user.active else "deactivated"
-        click.echo(f"{user.email}\t{user.name}\t{user.role}\t{state}")
-
-
-@users.command("set-role")
-@click.argument("email")
-@click.argument("role", type=click.Choice(["admin", "editor", "viewer"]))
-def users_set_role(email: str, role: str) -> None:
-    from app.auth import services
-    from app.database import db
-    from app.errors import DomainError
-
-    user = _user_by_email(email)
-    try:
-        services.update_user(user, actor=None, role=role)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
-    db.session.commit()
-    click.echo(f"{user.email} is now {role}.")
-
-
-@users.command("deactivate")
-@click.argument("email")
-def users_deactivate(email: str) -> None:
-    from app.auth import services
-    from app.database import db
-    from app.errors import DomainError
-
-    user = _user_by_email(email)
-    try:
-        services.set_active(user, False, actor=None)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
-    db.session.commit()
-    click.echo(f"{user.email} is deactivated.")
-
-
-@users.command("reset-password")
-@click.argument("email")
-def users_reset_password(email: str) -> None:
-    """Print a new one-time password for an account (e.g. a locked-out administrator)."""
-    from app.auth import services
-    from app.database import db
-
-    user = _user_by_email(email)
-    password = services.reset_password(user, actor=None)
-    db.session.commit()
-    click.echo(f"One-time password for {user.email} (shown once): {password}")
-
-
-@click.group("demo", help="The demonstration instance.")
-def demo() -> None:
-    pass
-
-
-@demo.command("setup")
-def demo_setup() -> None:
-    """Migrate the database, load the demo data and create the demo administrator."""
-    from app.demo import load_demo
-    from app.plugins.migrations import upgrade_enabled
-
-    upgrade_enabled()
-    municipality = current_app.config["KOERS_MUNICIPALITY"]
-    result = load_demo(municipality)
-    click.echo(f"Demo instance of {municipality.name} is ready.")
-    if result.admin_password:
-        click.echo("Demo administrator (this password is shown only once):")
-        click.echo(f"  e-mail:   {result.admin_email}")
-        click.echo(f"  password: {result.admin_password}")
-    else:
-        click.echo(f"Demo administrator {result.admin_email} already exists; its password is "
-                   f"unchanged (new one: koers users reset-password {result.admin_email}).")
-
-
+# Only here: the worker builds apps of its own (app.jobs.worker imports the factory).
 @click.command("worker", help="Run background jobs from the Redis queue (needs REDIS_URL).")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
 def worker(burst: bool) -> None:
     from app.jobs.worker import work
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("set REDIS_URL: without it jobs run inside the web process")
     work(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
-
-
-@click.command("check-db", help="Exit non-zero when the database is unreachable or behind.")
-def check_db() -> None:
-    from alembic.script import ScriptDirectory
-    from flask_migrate import Migrate
-    from sqlalchemy import text
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from app.database import db
-
-    migrate: Migrate = current_app.extensions["migrate"].migrate
-    script = ScriptDirectory.from_config(migrate.get_config())
-    heads = set(script.get_heads())
-
-    try:
-        with db.engine.connect() as connection:
-            current = {row[0] for row in connection.execute(text(
-                "SELECT version_num FROM alembic_version"))}
-    except SQLAlchemyError as error:
-        raise click.ClickException(f"database unreachable or never migrated "
-                                   f"({error.__class__.__name__}): run koers db upgrade") from error
-    if current != heads:
-        raise click.ClickException(f"database at {sorted(current)}, code at {sorted(heads)}: "
-                                   "run koers db upgrade")
-    click.echo("database is up to date")
-
-
-@click.group("plugins", help="Municipality plugins.")
-def plugins() -> None:
-    pass
-
-
-@plugins.command("list")
-def plugins_list() -> None:
-    """Installed plugins: name, version, enabled here, hooks implemented."""
-    manager = current_app.extensions["koers_plugins"]
-    if not manager.installed:
-        click.echo("No plugins installed.")
-    for name, (module, distribution, version) in sorted(manager.installed.items()):
-        enabled = name in manager.plugins
-        hooks = ", ".join(manager.implemented_hooks(name)) if enabled else "-"
-        position = manager.enabled.index(name) + 1 if enabled else None
-        state = f"enabled (#{position})" if position else "installed, not enabled"
-        click.echo(f"{name}\t{version}\t{distribution or module}\t{state}\t{hooks}")
-
-
-@plugins.command("new")
-@click.argument("name")
-@click.option("--path", type=click.Path(file_okay=False), default="plugins",
-              show_default=True, help="Folder in which the distribution folder is created.")
-def plugins_new(name: str, path: str) -> None:
-    """Scaffold a plugin distribution koers-NAME that works after pip install -e."""
-    from pathlib import Path
-
-    from app.plugins.scaffold import ScaffoldError, scaffold
-
-    try:
-        target = scaffold(name, Path(path))
-    except ScaffoldError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"Created {target}. Next steps:")
-    click.echo(f"  pip install -e {target}")
-    click.echo(f'  add "{name}" to [plugins] enabled in municipalities/<slug>/municipality.toml')
-    click.echo("  koers db upgrade")
-
-
-@click.group("privacy", help="Personal data (AVG).")
-def privacy() -> None:
-    pass
-
-
-@privacy.command("retention")
-@click.option("--dry-run", is_flag=True, help="Only list the persons; erase nothing.")
-def privacy_retention(dry_run: bool) -> None:
-    """Erase persons whose retention date has passed (run daily, e.g. from cron).
-
-    Lists record numbers and retention dates only, never names."""
-    from app.database import checkpoint_erasure, db
-    from app.stakeholders import services
-
-    due = services.past_retention()
-    for person in due:
-        click.echo(f"{person.id}\t{person.retention_until.isoformat()}")
-    if dry_run:
-        click.echo(f"{len(due)} person(s) past retention; nothing erased (dry run).")
-        return
-    erased = services.apply_retention()
-    db.session.commit()
-    checkpoint_erasure()
-    click.echo(f"{len(erased)} person(s) erased.")
-
-
-def register_commands(app: Flask) -> None:
-    # Replaces the `db` group Flask-Migrate added, keeping all its other commands.
-    for command in (database_group(), users, demo, worker, check_db, plugins, privacy):
-        app.cli.add_command(command)

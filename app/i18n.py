@@ -2,7 +2,8 @@
 
 Users choose Dutch or English; both are rendered with Dutch conventions (``nl_NL`` and
 ``en_NL``): 23-11-2026, € 1.250,50. The municipality's terminology catalogue is merged over the
-core catalogue (see ``BABEL_TRANSLATION_DIRECTORIES`` in :mod:`app.config`).
+core catalogue (see ``BABEL_TRANSLATION_DIRECTORIES`` in :mod:`app.config`); an entry in it
+that replaces no known phrase is logged as a warning at start-up.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_login import current_user
+
+from app.terms import catalogue_problems
 
 LANGUAGES = {"nl": "nl_NL", "en": "en_NL"}
 LANGUAGE_COOKIE = "koers_language"
@@ -70,6 +73,9 @@ def moment(value: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
+    # A terminology entry Koers does not know would silently change nothing: say so.
+    for problem in catalogue_problems(app.config["KOERS_MUNICIPALITY"].translations_dir):
+        app.logger.warning("terminology: %s", problem)
     app.jinja_env.filters.update(euro=euro, short_date=short_date, long_date=long_date,
                                  moment=moment)
     app.jinja_env.globals.update(current_language=current_language)

@@ -1,6 +1,7 @@
 """Outgoing mail: one message at a time, by SMTP or into the file outbox.
 
-The instance's :class:`~app.config.MailSettings` choose the transport. The **file outbox**
+The instance's :class:`MailSettings` (read from the instance's settings by
+:func:`read_mail_settings`) choose the transport. The **file outbox**
 writes each message as one ``.eml`` file into a folder (development, demonstrations and
 tests); **SMTP** uses the standard library with STARTTLS, SSL or neither.
 
@@ -13,20 +14,103 @@ must never send twice treats the second kind as "perhaps sent".
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import ssl
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from flask import current_app
 
-from app.config import MailSettings
+from app.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """How the instance sends mail: by SMTP, or into a folder of .eml files (the file outbox,
+    for development, demonstrations and tests)."""
+
+    transport: str  # "smtp" or "file"
+    from_address: str
+    outbox_dir: Path
+    host: str | None = None
+    port: int = 587
+    security: str = "starttls"  # "none", "starttls" or "ssl"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    timeout: int = 60
+
+
+MAIL_TRANSPORTS = ("smtp", "file")
+SMTP_SECURITY = {"none": 25, "starttls": 587, "ssl": 465}  # -> the usual port
+_ADDRESS = re.compile(r"^[^@\s<>,]+@[^@\s<>,]+$")
+
+#: The mail settings of the instance file (lower case) and the environment (upper case):
+#: (variable, type). The SMTP password comes only from the environment (KOERS_SMTP_PASSWORD),
+#: never from the file.
+MAIL_KEYS: dict[str, tuple[str, type]] = {
+    "mail_transport": ("KOERS_MAIL_TRANSPORT", str),
+    "mail_from": ("KOERS_MAIL_FROM", str),
+    "mail_outbox_dir": ("KOERS_MAIL_OUTBOX_DIR", str),
+    "smtp_host": ("KOERS_SMTP_HOST", str),
+    "smtp_port": ("KOERS_SMTP_PORT", int),
+    "smtp_security": ("KOERS_SMTP_SECURITY", str),
+    "smtp_username": ("KOERS_SMTP_USERNAME", str),
+    "smtp_timeout": ("KOERS_SMTP_TIMEOUT", int),
+}
+PASSWORD_VARIABLE = "KOERS_SMTP_PASSWORD"  # noqa: S105 - a variable name, not a password
+
+
+def read_mail_settings(settings: Mapping[str, Any], environ: Mapping[str, str],
+                       instance_dir: Path, config_file: Path) -> MailSettings:
+    """Outgoing mail: SMTP when a host is set (or the transport says so), otherwise the file
+    outbox; the password only from the environment. Raises :class:`ConfigError`."""
+
+    def source(key: str) -> str:
+        return "environment" if MAIL_KEYS[key][0] in environ else str(config_file)
+
+    host = (settings.get("smtp_host") or "").strip() or None
+    transport = (settings.get("mail_transport") or ("smtp" if host else "file")).strip().lower()
+    if transport not in MAIL_TRANSPORTS:
+        raise ConfigError(source("mail_transport"), "mail_transport", f"is {transport!r}",
+                          "set it to smtp (a mail server) or file (the outbox folder)")
+    security = (settings.get("smtp_security") or "starttls").strip().lower()
+    if security not in SMTP_SECURITY:
+        raise ConfigError(source("smtp_security"), "smtp_security", f"is {security!r}",
+                          "set it to none, starttls or ssl")
+    port = settings.get("smtp_port") or SMTP_SECURITY[security]
+    if not 1 <= port <= 65535:
+        raise ConfigError(source("smtp_port"), "smtp_port", f"is {port}",
+                          "use a port number between 1 and 65535, e.g. 587")
+    from_address = (settings.get("mail_from") or "").strip()
+    username = (settings.get("smtp_username") or "").strip() or None
+    password = environ.get(PASSWORD_VARIABLE) or None
+    if transport == "smtp":
+        if host is None:
+            raise ConfigError(source("mail_transport"), "smtp_host", "is not set",
+                              "set KOERS_SMTP_HOST (smtp_host) to the mail server's name")
+        if not from_address:
+            raise ConfigError(str(config_file), "mail_from", "is not set",
+                              "set KOERS_MAIL_FROM (mail_from) to the address letters come "
+                              "from, e.g. terugkoppeling@gemeente.nl")
+        if username and not password:
+            raise ConfigError("environment", PASSWORD_VARIABLE, "is not set although "
+                              "smtp_username is", f"set {PASSWORD_VARIABLE} in the environment")
+    from_address = from_address or "koers@localhost"
+    if not _ADDRESS.match(from_address):
+        raise ConfigError(source("mail_from"), "mail_from", f"is {from_address!r}",
+                          "write one e-mail address, e.g. terugkoppeling@gemeente.nl")
+    outbox = Path(settings.get("mail_outbox_dir") or instance_dir / "outbox")
+    return MailSettings(transport=transport, from_address=from_address, outbox_dir=outbox,
+                        host=host, port=port, security=security, username=username,
+                        password=password, timeout=settings.get("smtp_timeout") or 60)
 
 
 class MailError(Exception):

@@ -15,12 +15,12 @@ from enum import Enum
 from typing import Any
 
 from flask import has_request_context
-from flask_login import current_user
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.database import db, utcnow
+from app.edits import current_actor
 
 
 def _json_value(value: Any) -> Any:
@@ -89,9 +89,11 @@ def entity_key(entity: Any) -> tuple[str, str]:
 def audit(action: str, entity: Any, *, changes: Mapping[str, Any] | None = None,
           actor: Any = None, source: str | None = None,
           session: Session | None = None) -> AuditEvent:
-    """Record ``action`` on ``entity`` by ``actor`` (default: the signed-in user)."""
-    if actor is None and has_request_context() and current_user.is_authenticated:
-        actor = current_user
+    """Record ``action`` on ``entity`` by ``actor``. The core always passes the actor (views
+    give ``current_actor()``, jobs the account that started them); the default, the signed-in
+    account through the same ``current_actor()``, is kept for plugins written against 1.0."""
+    if actor is None:
+        actor = current_actor()
     entity_type, entity_id = entity_key(entity)
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
@@ -109,8 +111,8 @@ def audit_many(action: str, entries: Iterable[tuple[Any, Mapping[str, Any]]], *,
                actor: Any = None, source: str | None = None) -> int:
     """:func:`audit` for many (entity, changes) at once, as plain rows in one statement: for
     imports, where thousands of ORM objects would cost more than the import itself."""
-    if actor is None and has_request_context() and current_user.is_authenticated:
-        actor = current_user
+    if actor is None:
+        actor = current_actor()
     common = {"actor_id": getattr(actor, "id", None), "action": action,
               "source": source or ("web" if has_request_context() else "cli"),
               "occurred_at": utcnow()}

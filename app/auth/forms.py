@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from app.auth.passwords import MIN_LENGTH
+from app.forms import DomainForm
 
 
 def role_choices() -> list[SelectChoice]:
@@ -36,7 +37,7 @@ class LoginForm(FlaskForm):
         InputRequired(_l("Enter your password.")), Length(max=1024)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(DomainForm):
     current = PasswordField(_l("Current password"), validators=[
         InputRequired(_l("Enter your current password."))])
     password = PasswordField(_l("New password"), validators=[
@@ -53,7 +54,7 @@ class LanguageForm(FlaskForm):
                         validators=[InputRequired(_l("Choose a language."))])
 
 
-class UserForm(FlaskForm):
+class UserForm(DomainForm):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")),
                                                Length(max=200)])
     email = EmailField(_l("E-mail address"), validators=[
@@ -63,7 +64,3 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Role"), choices=role_choices,
                        validators=[InputRequired(_l("Choose a role."))])
     version = HiddenField()
-
-
-class ConfirmForm(FlaskForm):
-    """A button-only form: its CSRF token is what protects the action."""

@@ -17,7 +17,7 @@ from app.auth.passwords import (
     verify_password,
 )
 from app.database import db, utcnow
-from app.errors import DomainError
+from app.errors import DomainError, EditConflict
 from app.permissions import Role
 
 SUPPORTED_LANGUAGES = ("nl", "en")
@@ -146,18 +146,10 @@ def _ensure_an_admin_remains(user: User, *, new_role: Role | None = None,
                                  "administrator first.")), field="role")
 
 
-class AccountConflict(DomainError):
-    """An administrator's form showed an older version of the account."""
-
-    def __init__(self, user: User) -> None:
-        super().__init__(str(_l("Someone else changed this account while you were editing "
-                                "it. Nothing has been overwritten.")))
-        self.user = user
-
-
 def _administered(user: User, expected_version: int | None) -> None:
-    """An administrator changes the account: refuse a stale form, count the change. The
-    UPDATE … WHERE version claims it, so two saves at once cannot both pass."""
+    """An administrator changes the account: refuse a stale form (:class:`EditConflict`),
+    count the change. The UPDATE … WHERE version claims it, so two saves at once cannot both
+    pass."""
     if expected_version is None:
         user.version = (user.version or 0) + 1
         return
@@ -165,7 +157,8 @@ def _administered(user: User, expected_version: int | None) -> None:
         User.id == user.id, User.version == expected_version).values(
         version=expected_version + 1).execution_options(synchronize_session=False))
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise AccountConflict(user)
+        raise EditConflict(user, message=_l("Someone else changed this account while you were "
+                                            "editing it. Nothing has been overwritten."))
     db.session.expire(user, ["version"])
 
 

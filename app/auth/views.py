@@ -20,22 +20,19 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from app.auth import services
-from app.auth.forms import ChangePasswordForm, ConfirmForm, LanguageForm, LoginForm, UserForm
+from app.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, UserForm
 from app.auth.models import User
 from app.database import db
+from app.edits import conflict_page, current_actor, form_errors, posted_version
 from app.errors import DomainError
+from app.forms import ConfirmForm
 from app.i18n import LANGUAGE_COOKIE, LANGUAGES
 from app.labels import label
-from app.navigation import safe_next
 from app.pagination import paginate
 from app.permissions import Permission, login_required, public, require
+from app.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
-
-
-def _me() -> User:
-    """The signed-in user itself, not the proxy (SQLAlchemy and Flask-Login need the object)."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
 def _throttle():
@@ -100,7 +97,7 @@ def sign_out_everywhere() -> Response:
 def _end_session(message: str, *, everywhere: bool) -> None:
     """Sign out. The user's session token is rotated, so a copy of this session's cookie
     (taken before, from a shared computer or a proxy log) no longer opens anything."""
-    services.end_sessions(_me(), everywhere=everywhere)
+    services.end_sessions(current_actor(), everywhere=everywhere)
     db.session.commit()
     logout_user()
     session.clear()
@@ -140,13 +137,10 @@ def profile():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(_me(), form.current.data, form.password.data)
-        except DomainError as error:
-            getattr(form, error.field or "password").errors.append(error.message)
-        else:
-            db.session.commit()
-            login_user(_me())  # keep this session; the rotated token ended the others
+        with form_errors(form) as saved:
+            services.change_password(current_actor(), form.current.data, form.password.data)
+        if saved:
+            login_user(current_actor())  # keep this session; the rotated token ended the others
             flash(_("Your password has been changed. Other sessions have been signed out."),
                   "success")
             return redirect(url_for("auth.profile"))
@@ -158,7 +152,7 @@ def change_password():
 def change_language():
     form = LanguageForm()
     if form.validate_on_submit():
-        services.update_user(_me(), actor=_me(), locale=form.locale.data)
+        services.update_user(current_actor(), actor=current_actor(), locale=form.locale.data)
         db.session.commit()
         flash(_("Your language has been saved."), "success")
         return redirect(url_for("auth.profile"))
@@ -190,13 +184,10 @@ def index():
 def create():
     form = UserForm()
     if form.validate_on_submit():
-        try:
+        with form_errors(form) as saved:
             created = services.create_user(form.email.data, form.name.data, form.role.data,
-                                           actor=_me())
-        except DomainError as error:
-            getattr(form, error.field or "email").errors.append(error.message)
-        else:
-            db.session.commit()
+                                           actor=current_actor())
+        if saved:
             return render_template("auth/one_time_password.html", user=created.user,
                                    password=created.password, created=True)
     status = 400 if request.method == "POST" else 200
@@ -209,21 +200,12 @@ def edit(user_id: int):
     user = _user_or_404(user_id)
     form = UserForm(obj=user)
     if form.validate_on_submit():
-        version = request.form.get("version", "")  # as submitted, never a default
-        if not version.isdigit():
-            abort(400)
-        try:
-            services.update_user(user, actor=_me(), name=form.name.data,
+        version = posted_version()  # as submitted, never a default
+        with form_errors(form, conflict=lambda: _account_conflict(user, form)) as saved:
+            services.update_user(user, actor=current_actor(), name=form.name.data,
                                  email=form.email.data, role=form.role.data,
-                                 expected_version=int(version))
-        except services.AccountConflict:
-            db.session.rollback()
-            return _account_conflict(user, form)
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "email").errors.append(error.message)
-        else:
-            db.session.commit()
+                                 expected_version=version)
+        if saved:
             flash(_("The account of %(name)s has been saved.", name=user.name), "success")
             return redirect(url_for("accounts.index"))
     status = 400 if request.method == "POST" else 200
@@ -232,18 +214,16 @@ def edit(user_id: int):
 
 
 def _account_conflict(user: User, form: UserForm) -> tuple[str, int]:
-    """What someone else saved beside what this administrator submitted; nothing saved."""
-    db.session.refresh(user)
-    rows = [{"label": label, "current": str(current or ""), "submitted": str(mine or ""),
-             "differs": str(current or "") != str(mine or "")}
-            for label, current, mine in (
-                (form.name.label.text, user.name, form.name.data),
-                (form.email.label.text, user.email, form.email.data),
-                (form.role.label.text, label("role", user.role),
-                 label("role", form.role.data) if form.role.data else ""))]
-    form.version.data = str(user.version)  # to save the submitted values knowingly
-    return render_template("auth/account_conflict.html", user=user, rows=rows, form=form,
-                           action=url_for("accounts.edit", user_id=user.id)), 409
+    """What someone else saved beside what this administrator submitted; nothing saved. The
+    form re-posts the submitted values with the current version, to save them knowingly."""
+    return conflict_page(
+        "auth/account_conflict.html", lambda: [
+            (form.name.label.text, user.name, form.name.data),
+            (form.email.label.text, user.email, form.email.data),
+            (form.role.label.text, label("role", user.role),
+             label("role", form.role.data) if form.role.data else "")],
+        form=form, version=lambda: user.version,
+        action=url_for("accounts.edit", user_id=user.id), user=user)
 
 
 @admin_bp.route("/<int:user_id>/reset-password", methods=["POST"])
@@ -252,7 +232,7 @@ def reset_password(user_id: int):
     user = _user_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    password = services.reset_password(user, actor=_me())
+    password = services.reset_password(user, actor=current_actor())
     db.session.commit()
     return render_template("auth/one_time_password.html", user=user, password=password,
                            created=False)
@@ -266,7 +246,7 @@ def set_active(user_id: int):
         abort(400)
     active = request.form.get("active") == "1"
     try:
-        services.set_active(user, active, actor=_me())
+        services.set_active(user, active, actor=current_actor())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

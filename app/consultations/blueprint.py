@@ -1,5 +1,7 @@
-"""The consultations blueprint. Routes: views.py (a plan's consultations, meetings, comment
-periods, tables, registrations), input_views.py (input, bulk entry, answers, processing)."""
+"""The one consultations blueprint. Routes: views.py (a plan's consultations, meetings,
+comment periods, tables, registrations, the kennisgeving), feed_views.py (calendar feeds),
+inputs/views.py (input, answers, attachments, coverage), feedback/views.py and
+nota/views.py. Endpoint names do not depend on the module a route lives in."""
 
 from flask import Blueprint
 

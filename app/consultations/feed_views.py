@@ -23,24 +23,20 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from app.consultations import calendar, feeds
 from app.consultations.blueprint import bp
 from app.database import db, utcnow
+from app.edits import current_actor
 from app.i18n import LANGUAGES
 from app.permissions import login_required, public
-
-
-def _me() -> Any:
-    return current_user._get_current_object()
 
 
 @bp.route("/calendar-feed", methods=["POST"])
 @login_required
 def create_feed() -> Any:
     """Make a new feed URL (replacing any earlier one) and show it, this once."""
-    token = feeds.create_feed(_me())
+    token = feeds.create_feed(current_actor())
     db.session.commit()
     return render_template("consultations/calendar_feed_created.html",
                            url=url_for("consultations.calendar_feed", token=token,
@@ -50,7 +46,7 @@ def create_feed() -> Any:
 @bp.route("/calendar-feed/revoke", methods=["POST"])
 @login_required
 def revoke_feed() -> Any:
-    if feeds.revoke_feed(_me()):
+    if feeds.revoke_feed(current_actor()):
         db.session.commit()
         flash(_("Your calendar feed has been revoked: its address no longer works."),
               "success")

@@ -1,15 +1,16 @@
-"""Forms of the consultation pages: a new consultation, a table of a meeting, a registration.
+"""Forms of the consultation pages: a consultation (new, and changed: its kind stays), a table
+of a meeting, a registration, and the kennisgeving of a comment period.
 
 The rules live in :mod:`app.consultations.services`; a refusal there (an end before the start,
 a comment period without publication date) is placed beside its field with
-:meth:`~app.form_fields.DomainForm.add_error`. Choice lists are filled by the view.
+:meth:`~app.forms.DomainForm.add_error`. Choice lists are filled by the view.
 A meeting's start and end are entered as local times of the municipality and handed to the
 service as aware UTC datetimes (:meth:`ConsultationForm.to_data`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,32 +19,33 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    RadioField,
+    HiddenField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from app.consultations.models import Consultation
 from app.consultations.services import ConsultationData, ConsultationFormat
-from app.form_fields import DomainForm, MultiCheckboxField, date_field
+from app.forms import DomainForm, MultiCheckboxField, date_field, optional_int, strip_text
 from app.plans.models import Theme
-from app.stakeholders.models import Stakeholder
+from app.stakeholders.models import Kind, Stakeholder
+from app.stakeholders.picker import StakeholderPicker, name_and_kind
 from app.terms import TERMS
 
 NO_CHOICE = ""
 INVALID_MOMENT = _l("Enter a valid date and time.")
+#: How many search results a stakeholder search on a form offers at once.
+SEARCH_RESULTS = 20
+#: How many stakeholders the organiser and facilitator choices offer (besides the chosen).
+STAKEHOLDER_CHOICES = 200
 
 
-def optional_int(value: Any) -> int | None:
-    """A select's value as an id, or None for the empty choice."""
-    if value is None or value == "":
-        return None
-    return int(value)
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+def _organiser(*, keep_erased: bool = False) -> StakeholderPicker:
+    return StakeholderPicker(_l("Organiser"), kind=Kind.ORGANISATION.value,
+                             limit=STAKEHOLDER_CHOICES, keep_erased=keep_erased,
+                             refusal=_l("Choose an organiser from the register."))
 
 
 def _moment_field(label: Any) -> DateTimeLocalField:
@@ -61,29 +63,26 @@ def to_utc(value: datetime | None, timezone: str) -> datetime | None:
 
 
 class ConsultationForm(DomainForm):
-    title = StringField(_l("Title"), filters=[_strip],
+    title = StringField(_l("Title"), filters=[strip_text],
                         validators=[DataRequired(_l("Enter a title.")), Length(max=200)])
     format = SelectField(_l("Kind of consultation"), choices=[],
                          validators=[InputRequired(_l("Choose a kind of consultation."))])
-    description = TextAreaField(_l("Description"), filters=[_strip],
+    description = TextAreaField(_l("Description"), filters=[strip_text],
                                 validators=[Optional(), Length(max=10_000)])
     starts_at = _moment_field(_l("Start"))
     ends_at = _moment_field(_l("End"))
-    location = StringField(_l("Location"), filters=[_strip],
+    location = StringField(_l("Location"), filters=[strip_text],
                            validators=[Optional(), Length(max=300)])
-    organiser_id = SelectField(_l("Organiser"), coerce=optional_int, choices=[])
+    organiser_id = _organiser()
     channels = MultiCheckboxField(_l("Announced through"), choices=[])
     published_on = date_field(_l("Laid open on"))
-    legal_basis = StringField(_l("Legal basis"), filters=[_strip],
+    legal_basis = StringField(_l("Legal basis"), filters=[strip_text],
                               validators=[Optional(), Length(max=300)])
 
     def fill_choices(self, formats: Mapping[str, ConsultationFormat],
-                     organisations: Iterable[Stakeholder], announcements: Mapping[str, Any],
-                     display: Callable[[Stakeholder], str]) -> None:
+                     announcements: Mapping[str, Any]) -> None:
         self.format.choices = [(NO_CHOICE, str(_l("— choose —")))] + [
             (code, str(item.label)) for code, item in formats.items()]
-        self.organiser_id.choices = [(NO_CHOICE, str(_l("— none —")))] + [
-            (organisation.id, display(organisation)) for organisation in organisations]
         self.channels.choices = [(code, str(label)) for code, label in announcements.items()]
 
     def to_data(self, timezone: str) -> ConsultationData:
@@ -97,21 +96,71 @@ class ConsultationForm(DomainForm):
 
 
 class TableForm(DomainForm):
-    topic = StringField(_l("Topic"), filters=[_strip],
+    topic = StringField(_l("Topic"), filters=[strip_text],
                         validators=[DataRequired(_l("Enter a topic.")), Length(max=200)])
-    facilitator_id = SelectField(_l("Facilitator"), coerce=optional_int, choices=[])
+    facilitator_id = StakeholderPicker(_l("Facilitator"), limit=STAKEHOLDER_CHOICES,
+                                       refusal=_l("Choose a facilitator from the list."))
     theme_id = SelectField(TERMS["theme"], coerce=optional_int, choices=[])
 
-    def fill_choices(self, stakeholders: Iterable[Stakeholder], themes: Sequence[Theme],
-                     display: Callable[[Stakeholder], str]) -> None:
-        none = str(_l("— none —"))
-        self.facilitator_id.choices = [(NO_CHOICE, none)] + [
-            (item.id, display(item)) for item in stakeholders]
-        self.theme_id.choices = [(NO_CHOICE, none)] + [(theme.id, theme.name)
-                                                       for theme in themes]
+    def fill_choices(self, themes: Sequence[Theme]) -> None:
+        self.theme_id.choices = [(NO_CHOICE, str(_l("— none —")))] + [
+            (theme.id, theme.name) for theme in themes]
+
+    def validate_facilitator_id(self, field: StakeholderPicker) -> None:
+        """An archived stakeholder facilitates no new table (the table's own may stay)."""
+        if any(item.archived and item.id not in field.stored for item in field.chosen):
+            raise ValidationError(str(field.refusal))
+
+    @property
+    def facilitator(self) -> Stakeholder | None:
+        """The chosen facilitator, or None."""
+        return next(iter(self.facilitator_id.chosen), None)
 
 
 class RegistrationForm(DomainForm):
-    stakeholder_id = RadioField(_l("Participant"), coerce=int, validate_choice=False,
-                                validators=[InputRequired(_l("Choose a participant."))])
+    stakeholder_id = StakeholderPicker(
+        _l("Participant"), [InputRequired(_l("Choose a participant."))], search="q",
+        limit=SEARCH_RESULTS, describe=name_and_kind,
+        refusal=_l("Choose a participant from the list."))
     attended = BooleanField(_l("Attended"))
+
+
+class ConsultationEditForm(ConsultationForm):
+    """The consultation's own form; its kind cannot change once recorded."""
+
+    format = None  # type: ignore[assignment]
+    organiser_id = _organiser(keep_erased=True)  # the recorded organiser may stay
+    version = HiddenField()
+
+    def to_data(self, timezone: str) -> ConsultationData:
+        """The values entered; the kind is left empty (the service keeps the recorded one)."""
+        return ConsultationData(
+            title=self.title.data or "", format="", description=self.description.data,
+            starts_at=to_utc(self.starts_at.data, timezone),
+            ends_at=to_utc(self.ends_at.data, timezone), location=self.location.data,
+            organiser_id=self.organiser_id.data, channels=list(self.channels.data or []),
+            published_on=self.published_on.data, legal_basis=self.legal_basis.data)
+
+    def fill_choices(self, formats: Any, announcements: Mapping[str, Any]) -> None:
+        self.channels.choices = [(code, str(label)) for code, label in announcements.items()]
+
+
+def consultation_values(consultation: Consultation, timezone: str) -> dict[str, Any]:
+    def local(moment: Any) -> Any:
+        return moment.astimezone(ZoneInfo(timezone)).replace(tzinfo=None) if moment else None
+
+    return {"title": consultation.title, "description": consultation.description,
+            "starts_at": local(consultation.starts_at), "ends_at": local(consultation.ends_at),
+            "location": consultation.location, "organiser_id": consultation.organiser_id,
+            "channels": list(consultation.channels or []),
+            "published_on": consultation.published_on,
+            "legal_basis": consultation.legal_basis, "version": str(consultation.version)}
+
+
+class TableEditForm(TableForm):
+    version = HiddenField()
+
+
+class NoticeForm(DomainForm):
+    notice = TextAreaField(_l("Kennisgeving"), validators=[Optional(), Length(max=20_000)])
+    version = HiddenField()

@@ -20,18 +20,14 @@ from jinja2 import TemplateNotFound
 
 from app.audit.services import audit
 from app.consultations.models import Consultation
+from app.consultations.rules import refuse_read_only_plan
 from app.database import db
+from app.errors import check_version
 from app.plans.models import Plan
-from app.plans.services import EditConflict
 from app.stakeholders.models import Stakeholder
 
 TEMPLATE = "consultations/notice/{locale}.txt"
 FALLBACK_LOCALE = "nl"
-
-
-def _check_version(consultation: Consultation, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != consultation.version:
-        raise EditConflict(consultation)
 
 
 def in_words(day: date | None, locale: str) -> str:
@@ -82,7 +78,8 @@ def mentions_last_day(consultation: Consultation) -> bool:
 def update_notice(consultation: Consultation, text: str, *,
                   expected_version: int | None = None, actor: Any = None) -> None:
     """Staff's own wording of the kennisgeving."""
-    _check_version(consultation, expected_version)
+    refuse_read_only_plan(consultation)
+    check_version(consultation, expected_version)
     body = (text or "").strip()
     new = body + "\n" if body else None
     if new == consultation.notice:
@@ -96,7 +93,8 @@ def update_notice(consultation: Consultation, text: str, *,
 def regenerate_notice(consultation: Consultation, *, expected_version: int | None = None,
                       actor: Any = None) -> None:
     """Generate the kennisgeving again from the period as it is now; staff's edits go."""
-    _check_version(consultation, expected_version)
+    refuse_read_only_plan(consultation)
+    check_version(consultation, expected_version)
     old, new = consultation.notice, generate_notice(consultation)
     if new == old:
         return

@@ -1,10 +1,11 @@
-"""Pages of consultations: a plan's consultations (a tab of the plan), a new consultation, a
-meeting or comment period with its tables and registrations, and a meeting as an iCalendar
-file.
+"""Pages of meetings and comment periods: a plan's consultations (a tab of the plan), a new
+consultation and changing or deleting one, a meeting's tables, registrations and attendance,
+the kennisgeving of a comment period, and a meeting as an iCalendar file.
 
-Views are thin: a form validates, one service acts, then commit, flash and redirect. A refusal
-of the service (:class:`~app.errors.DomainError`) is shown beside its field with status 400. A
-read-only plan answers every editing route with 409 and the reason.
+Views are thin: a form validates, one service acts inside :func:`~app.edits.form_errors`
+(commit, or the refusal beside its field with status 400, or the conflict page with 409).
+Every editing route loads its consultation with ``editing=True``: a read-only plan answers
+409 and the reason.
 """
 
 from __future__ import annotations
@@ -12,47 +13,59 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased, lazyload
 
-from app.consultations import calendar, services
+from app.consultations import calendar, notice, services
 from app.consultations.blueprint import bp
-from app.consultations.conflicts import versions_value
-from app.consultations.forms import ConsultationForm, RegistrationForm, TableForm
-from app.consultations.models import Consultation, ConsultationTable, Input, Registration
+from app.consultations.forms import (
+    ConsultationEditForm,
+    ConsultationForm,
+    NoticeForm,
+    RegistrationForm,
+    TableEditForm,
+    TableForm,
+    consultation_values,
+)
+from app.consultations.inputs import services as input_services
+from app.consultations.models import Consultation, ConsultationTable, Registration
+from app.consultations.pages import (
+    TAB,
+    conflict,
+    consultation_or_404,
+    form_status,
+    name_of,
+    page,
+    record_or_404,
+)
 from app.consultations.periods import DayOff
 from app.database import db
+from app.edits import (
+    current_actor,
+    form_errors,
+    posted_ids,
+    posted_version,
+    posted_versions,
+    versions_value,
+)
 from app.errors import DomainError
-from app.labels import label as code_label
+from app.forms import ConfirmForm, DomainForm
+from app.labels import field_label
 from app.permissions import Permission, has_permission, require
-from app.plans import services as plans
 from app.plans.models import Plan, Theme
-from app.plans.pages import page_context, plan_or_404, read_only_page, read_only_reason
+from app.plans.pages import plan_or_404
+from app.plans.programme import services as programme
+from app.plans.rules import read_only_reason
 from app.stakeholders import services as register
-from app.stakeholders.models import Kind, Stakeholder
+from app.stakeholders.models import Stakeholder
+from app.stakeholders.services import BARE
 
-TAB = "consultations.for_plan"
-#: How many stakeholders the organiser and facilitator choices offer.
-STAKEHOLDER_CHOICES = 200
-#: How many search results the registration form offers at once.
-SEARCH_RESULTS = 20
 #: How many consultations the tab lists (a plan has a handful; the bound keeps it cheap).
 LISTED = 500
-#: A stakeholder's related rows that no page here shows: never load them.
-BARE = (lazyload(Stakeholder.categories), lazyload(Stakeholder.tags))
 
 #: Why a day could not be the last day of a comment period, in words.
 DAY_OFF_LABELS: dict[str, Any] = {
@@ -70,34 +83,19 @@ DAY_OFF_LABELS: dict[str, Any] = {
     DayOff.DECREED: _l("made equal to a holiday by royal decree"),
 }
 
+bp.record_once(lambda state: state.app.jinja_env.globals.update(
+    notice_mentions_last_day=notice.mentions_last_day))
+
 
 # --- helpers --------------------------------------------------------------------------------
-
-def _page(template: str, plan: Plan, *, status: int = 200, **context: Any):
-    return render_template(template, **page_context(plan, TAB),
-                           display_name=register.display_name, **context), status
-
-
-def _consultation_or_404(consultation_id: int) -> tuple[Consultation, Plan]:
-    consultation = db.session.get(Consultation, consultation_id)
-    if consultation is None:
-        abort(404)
-    return consultation, plan_or_404(consultation.plan_id)
-
 
 def _timezone() -> str:
     return current_app.config["KOERS_MUNICIPALITY"].timezone
 
 
-def _format_label(code: str) -> str:
+def format_label(code: str) -> str:
     known = services.formats().get(code)
     return str(known.label) if known is not None else code
-
-
-def _organisations() -> list[Stakeholder]:
-    """Non-archived, non-erased organisations, by name (list_query leaves the others out)."""
-    return list(db.session.scalars(register.list_query(
-        register.Filters(kind=Kind.ORGANISATION)).options(*BARE).limit(STAKEHOLDER_CHOICES)))
 
 
 def _day_off_label(code: str) -> str:
@@ -105,79 +103,69 @@ def _day_off_label(code: str) -> str:
     return str(found) if found is not None else code
 
 
-# --- the tab --------------------------------------------------------------------------------
+def _show_url(consultation: Consultation, anchor: str | None = None) -> str:
+    return url_for("consultations.show", consultation_id=consultation.id, _anchor=anchor)
+
+
+def _confirmed() -> None:
+    """A button-only form: refused (400) without a valid CSRF token."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+
+
+# --- the tab and a new consultation ---------------------------------------------------------
 
 @bp.route("/plan/<int:plan_id>")
 @require(Permission.VIEW)
 def for_plan(plan_id: int) -> Any:
     plan = plan_or_404(plan_id)
-    consultations = db.session.scalars(
-        select(Consultation).where(Consultation.plan_id == plan.id)
-        .order_by(Consultation.starts_at.is_(None), Consultation.starts_at,
-                  Consultation.published_on, Consultation.id).limit(LISTED)).all()
-    ids = [consultation.id for consultation in consultations]
-    counts: dict[int, int] = dict(db.session.execute(
-        select(Input.consultation_id, func.count()).where(Input.consultation_id.in_(ids))
-        .group_by(Input.consultation_id)).all()) if ids else {}
-    known = services.formats()
-    labels = {consultation.format: str(known[consultation.format].label)
-              if consultation.format in known else consultation.format
+    consultations = services.consultations_of(plan, limit=LISTED)
+    counts = input_services.input_counts(consultations)
+    labels = {consultation.format: format_label(consultation.format)
               for consultation in consultations}
-    return _page("consultations/for_plan.html", plan, consultations=consultations,
-                 counts=counts, format_labels=labels)
+    return page("consultations/for_plan.html", plan, consultations=consultations,
+                counts=counts, format_labels=labels)
 
-
-# --- a new consultation ---------------------------------------------------------------------
 
 @bp.route("/plan/<int:plan_id>/new", methods=["GET", "POST"])
 @require(Permission.EDIT)
 def create(plan_id: int) -> Any:
-    plan = plan_or_404(plan_id)
-    if (refused := read_only_page(plan, TAB)) is not None:
-        return refused
+    plan = plan_or_404(plan_id, editing=True, tab=TAB)
     form = ConsultationForm()
     formats = services.formats()
-    form.fill_choices(formats, _organisations(), services.ANNOUNCEMENTS, register.display_name)
+    form.fill_choices(formats, services.ANNOUNCEMENTS)
     if request.method == "GET" and request.args.get("format") in formats:
         form.format.data = request.args["format"]  # a link that knows what is planned
     if form.validate_on_submit():
-        try:
-            consultation = services.create_consultation(plan, form.to_data(_timezone()))
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
+        with form_errors(form) as saved:
+            consultation = services.create_consultation(plan, form.to_data(_timezone()),
+                                                        actor=current_actor())
+        if saved:
             flash(_("The consultation %(title)s was added.", title=consultation.title),
                   "success")
-            return redirect(url_for("consultations.show", consultation_id=consultation.id))
-    status = 400 if request.method == "POST" else 200
-    return _page("consultations/form.html", plan, status=status, form=form,
-                 comment_period_formats=[code for code, item in services.formats().items()
-                                         if item.comment_period])
+            return redirect(_show_url(consultation))
+    return page("consultations/form.html", plan, status=form_status(), form=form,
+                comment_period_formats=[code for code, item in formats.items()
+                                        if item.comment_period])
 
 
 # --- one consultation -----------------------------------------------------------------------
 
 def _table_form(plan: Plan) -> tuple[TableForm, list[Theme]]:
     form = TableForm()
-    themes = plans.themes_of(plan)
-    stakeholders = list(db.session.scalars(register.list_query(register.Filters())
-                                           .options(*BARE).limit(STAKEHOLDER_CHOICES)))
-    form.fill_choices(stakeholders, themes, register.display_name)
+    themes = programme.themes_of(plan)
+    form.fill_choices(themes)
     return form, themes
 
 
-def _registration_form(search: str, chosen: Stakeholder | None = None) -> RegistrationForm:
-    form = RegistrationForm()
-    found = list(db.session.scalars(register.list_query(register.Filters(q=search))
-                                    .options(*BARE).limit(SEARCH_RESULTS)))
-    if chosen is not None and not chosen.is_erased and chosen not in found:
-        found.insert(0, chosen)
-    form.stakeholder_id.choices = [
-        (item.id, f"{register.display_name(item)} ({code_label('kind', item.kind)})")
-        for item in found]
-    return form
+def _period_figures(consultation: Consultation) -> dict[str, Any]:
+    """How a comment period's last day was reached: the nominal day and the extensions."""
+    computation = consultation.computation or {}
+    nominal = computation.get("nominal_last_day")
+    return {"extensions": [{"day": datetime.fromisoformat(item["day"]).date(),
+                            "reason": _day_off_label(item["reason"])}
+                           for item in computation.get("extensions", [])],
+            "nominal_last_day": datetime.fromisoformat(nominal).date() if nominal else None}
 
 
 def _show(consultation: Consultation, plan: Plan, *, status: int = 200,
@@ -199,94 +187,68 @@ def _show(consultation: Consultation, plan: Plan, *, status: int = 200,
         .order_by(Stakeholder.sort_name, Stakeholder.id)).all()
     organiser = db.session.get(Stakeholder, consultation.organiser_id, options=list(BARE)) \
         if consultation.organiser_id else None
-    search = request.values.get("q", "").strip()[:200]
     if editing and not consultation.is_comment_period:
-        if table_form is None:
-            table_form = _table_form(plan)[0]
-        if registration_form is None:
-            registration_form = _registration_form(search)
-    extensions = [{"day": datetime.fromisoformat(item["day"]).date(),
-                   "reason": _day_off_label(item["reason"])}
-                  for item in (consultation.computation or {}).get("extensions", [])]
-    nominal = (consultation.computation or {}).get("nominal_last_day")
+        table_form = table_form or _table_form(plan)[0]
+        registration_form = registration_form or RegistrationForm()
     channels = [str(services.ANNOUNCEMENTS.get(code, code)) for code in consultation.channels]
-    return _page("consultations/show.html", plan, status=status, consultation=consultation,
-                 format_label=_format_label(consultation.format), organiser=organiser,
-                 channels=channels, tables=tables, registrations=registrations,
-                 attendance_versions=versions_value(row[0] for row in registrations),
-                 table_form=table_form, registration_form=registration_form, search=search,
-                 search_limit=SEARCH_RESULTS, extensions=extensions,
-                 nominal_last_day=datetime.fromisoformat(nominal).date() if nominal else None)
+    return page("consultations/show.html", plan, status=status, consultation=consultation,
+                format_label=format_label(consultation.format), organiser=organiser,
+                channels=channels, tables=tables, registrations=registrations,
+                attendance_versions=versions_value(row[0] for row in registrations),
+                table_form=table_form, registration_form=registration_form,
+                **_period_figures(consultation))
 
 
 @bp.route("/<int:consultation_id>")
 @require(Permission.VIEW)
 def show(consultation_id: int) -> Any:
-    consultation, plan = _consultation_or_404(consultation_id)
-    return _show(consultation, plan)
+    return _show(*consultation_or_404(consultation_id))
 
 
-@bp.route("/<int:consultation_id>/tables", methods=["POST"])
+@bp.route("/<int:consultation_id>/edit", methods=["GET", "POST"])
 @require(Permission.EDIT)
-def add_table(consultation_id: int) -> Any:
-    consultation, plan = _consultation_or_404(consultation_id)
-    if (refused := read_only_page(plan, TAB)) is not None:
-        return refused
-    form, themes = _table_form(plan)
+def edit(consultation_id: int) -> Any:
+    consultation, plan = consultation_or_404(consultation_id, editing=True)
+    form = ConsultationEditForm(data=consultation_values(consultation, _timezone()))
+    form.fill_choices({}, services.ANNOUNCEMENTS)
     if form.validate_on_submit():
-        facilitator = None
-        if form.facilitator_id.data is not None:
-            facilitator = db.session.get(Stakeholder, form.facilitator_id.data)
-        theme = next((item for item in themes if item.id == form.theme_id.data), None)
-        if facilitator is not None and (facilitator.is_erased or facilitator.archived):
-            form.facilitator_id.errors = [_("Choose a facilitator from the list.")]
-        else:
-            try:
-                services.add_table(consultation, form.topic.data, facilitator=facilitator,
-                                   theme=theme)
-            except DomainError as error:
-                db.session.rollback()
-                form.add_error(error)
-            else:
-                db.session.commit()
-                flash(_("The table %(topic)s was added.", topic=form.topic.data), "success")
-                return redirect(url_for("consultations.show", consultation_id=consultation.id,
-                                        _anchor="tables"))
-    return _show(consultation, plan, status=400, table_form=form)
+        version = posted_version()
+        submitted = form.to_data(_timezone())
+        submitted.format = consultation.format
+        with form_errors(form, conflict=lambda: conflict(plan, lambda: [
+                (field_label(name), getattr(consultation, name), getattr(submitted, name))
+                for name in ("title", "description", "location", "published_on",
+                             "legal_basis")], record=consultation, form=form)) as saved:
+            services.update_consultation(consultation, submitted, expected_version=version,
+                                         actor=current_actor())
+        if saved:
+            flash(_("The changes to %(title)s have been saved.", title=consultation.title),
+                  "success")
+            return redirect(_show_url(consultation))
+    return page("consultations/edit.html", plan, status=form_status(), form=form,
+                consultation=consultation)
 
 
-@bp.route("/<int:consultation_id>/registrations", methods=["POST"], endpoint="register")
+@bp.route("/<int:consultation_id>/delete", methods=["POST"])
 @require(Permission.EDIT)
-def register_participant(consultation_id: int) -> Any:
-    consultation, plan = _consultation_or_404(consultation_id)
-    if (refused := read_only_page(plan, TAB)) is not None:
-        return refused
-    raw = request.form.get("stakeholder_id", "")
-    chosen = db.session.get(Stakeholder, int(raw)) if raw.isdigit() else None
-    form = _registration_form(request.form.get("q", "").strip()[:200], chosen)
-    if form.validate_on_submit():
-        if chosen is None or chosen.is_erased:
-            form.stakeholder_id.errors = [_("Choose a participant from the list.")]
-        else:
-            try:
-                services.register_participant(consultation, chosen,
-                                              attended=bool(form.attended.data))
-            except DomainError as error:
-                db.session.rollback()
-                form.add_error(error)
-            else:
-                db.session.commit()
-                flash(_("%(name)s is registered.", name=register.display_name(chosen)),
-                      "success")
-                return redirect(url_for("consultations.show", consultation_id=consultation.id,
-                                        _anchor="registrations"))
-    return _show(consultation, plan, status=400, registration_form=form)
+def delete(consultation_id: int) -> Any:
+    consultation, plan = consultation_or_404(consultation_id, editing=True)
+    _confirmed()
+    title = consultation.title
+    deleted = services.delete_or_archive(consultation, actor=current_actor())
+    db.session.commit()
+    if deleted:
+        flash(_("%(title)s has been deleted.", title=title), "success")
+        return redirect(url_for("consultations.for_plan", plan_id=plan.id))
+    flash(_("%(title)s has input or answers that others depend on, so it has been archived "
+            "instead of deleted.", title=title), "info")
+    return redirect(_show_url(consultation))
 
 
 @bp.route("/<int:consultation_id>.ics")
 @require(Permission.VIEW)
 def ical(consultation_id: int) -> Any:
-    consultation, _plan = _consultation_or_404(consultation_id)
+    consultation, _plan = consultation_or_404(consultation_id)
     if consultation.is_comment_period or consultation.starts_at is None:
         abort(404)
     ics = calendar.new_calendar()
@@ -300,17 +262,171 @@ def ical(consultation_id: int) -> Any:
     return response
 
 
-@bp.route("/plan/<int:plan_id>/coverage")
-@require(Permission.VIEW)
-def coverage(plan_id: int) -> Any:
-    """Per theme, who was heard (inputs per participant group); per consultation, what is
-    still open."""
-    plan = plan_or_404(plan_id)
-    figures = services.coverage(plan)
-    themes = db.session.scalars(select(Theme).where(Theme.plan_id == plan.id)
-                                .order_by(Theme.position, Theme.id)).all()
-    consultations = db.session.scalars(select(Consultation).where(
-        Consultation.plan_id == plan.id).order_by(Consultation.id)).all()
-    return _page("consultations/coverage.html", plan, figures=figures, themes=themes,
-                 consultations=consultations, groups=services.GROUPS,
-                 format_label=_format_label)
+# --- tables ---------------------------------------------------------------------------------
+
+@bp.route("/<int:consultation_id>/tables", methods=["POST"])
+@require(Permission.EDIT)
+def add_table(consultation_id: int) -> Any:
+    consultation, plan = consultation_or_404(consultation_id, editing=True)
+    form, themes = _table_form(plan)
+    if form.validate_on_submit():
+        theme = next((item for item in themes if item.id == form.theme_id.data), None)
+        with form_errors(form) as saved:
+            services.add_table(consultation, form.topic.data, facilitator=form.facilitator,
+                               theme=theme, actor=current_actor())
+        if saved:
+            flash(_("The table %(topic)s was added.", topic=form.topic.data), "success")
+            return redirect(_show_url(consultation, "tables"))
+    return _show(consultation, plan, status=400, table_form=form)
+
+
+def _theme_name(theme_id: int | None) -> str | None:
+    theme = db.session.get(Theme, theme_id) if theme_id else None
+    return theme.name if theme is not None else None
+
+
+@bp.route("/tables/<int:table_id>/edit", methods=["GET", "POST"])
+@require(Permission.EDIT)
+def edit_table(table_id: int) -> Any:
+    table, consultation, plan = record_or_404(ConsultationTable, table_id, editing=True)
+    form = TableEditForm(data={"topic": table.topic, "facilitator_id": table.facilitator_id,
+                               "theme_id": table.theme_id, "version": str(table.version)})
+    themes = programme.themes_of(plan)
+    form.fill_choices(themes)
+    if form.validate_on_submit():
+        version = posted_version()
+        facilitator = form.facilitator
+        theme = next((item for item in themes if item.id == form.theme_id.data), None)
+        with form_errors(form, conflict=lambda: conflict(plan, lambda: [
+                (field_label("topic"), table.topic, form.topic.data),
+                (field_label("facilitator"), name_of(table.facilitator_id),
+                 name_of(facilitator.id if facilitator else None)),
+                (field_label("theme"), _theme_name(table.theme_id),
+                 theme.name if theme else None)], record=table, form=form)) as saved:
+            services.update_table(table, form.topic.data, facilitator=facilitator, theme=theme,
+                                  expected_version=version, actor=current_actor())
+        if saved:
+            flash(_("The table %(topic)s has been saved.", topic=table.topic), "success")
+            return redirect(_show_url(consultation, "tables"))
+    return page("consultations/table_form.html", plan, status=form_status(), form=form,
+                table=table, consultation=consultation)
+
+
+@bp.route("/tables/<int:table_id>/delete", methods=["POST"])
+@require(Permission.EDIT)
+def delete_table(table_id: int) -> Any:
+    table, consultation, _plan = record_or_404(ConsultationTable, table_id, editing=True)
+    _confirmed()
+    topic = table.topic
+    try:
+        services.remove_table(table, actor=current_actor())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The table %(topic)s has been removed.", topic=topic), "success")
+    return redirect(_show_url(consultation, "tables"))
+
+
+# --- registrations --------------------------------------------------------------------------
+
+@bp.route("/<int:consultation_id>/registrations", methods=["POST"], endpoint="register")
+@require(Permission.EDIT)
+def register_participant(consultation_id: int) -> Any:
+    consultation, plan = consultation_or_404(consultation_id, editing=True)
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        chosen = form.stakeholder_id.chosen[0]
+        with form_errors(form) as saved:
+            services.register_participant(consultation, chosen,
+                                          attended=bool(form.attended.data),
+                                          actor=current_actor())
+        if saved:
+            flash(_("%(name)s is registered.", name=register.display_name(chosen)), "success")
+            return redirect(_show_url(consultation, "registrations"))
+    return _show(consultation, plan, status=400, registration_form=form)
+
+
+@bp.route("/<int:consultation_id>/attendance", methods=["POST"])
+@require(Permission.EDIT)
+def attendance(consultation_id: int) -> Any:
+    consultation, plan = consultation_or_404(consultation_id, editing=True)
+    form = DomainForm()  # the CSRF token; a refusal of the service answers 400
+    if not form.validate_on_submit():
+        abort(400)
+    present = posted_ids("attended")
+    expected = posted_versions()
+    with form_errors(form, conflict=lambda: conflict(
+            plan, lambda: _attendance_rows(expected, present),
+            action=_show_url(consultation, "registrations"))) as saved:
+        changed = services.set_attendance(consultation, present, expected_versions=expected,
+                                          actor=current_actor())
+    if not saved:
+        abort(400)
+    flash(_("Attendance has been saved (%(count)d changed).", count=changed), "success")
+    return redirect(_show_url(consultation, "registrations"))
+
+
+def _attendance_rows(expected: dict[int, int], present: set[int]) -> list[Any]:
+    """Per registration on the submitted form: attended now, and as submitted."""
+    yes, no = _("Yes"), _("No")
+    return [(register.display_name(person), yes if registration.attended else no,
+             yes if registration.id in present else no)
+            for registration, person in db.session.execute(
+                select(Registration, Stakeholder)
+                .join(Stakeholder, Stakeholder.id == Registration.stakeholder_id)
+                .where(Registration.id.in_(list(expected))).options(*BARE)
+                .order_by(Stakeholder.sort_name, Stakeholder.id))]
+
+
+@bp.route("/registrations/<int:registration_id>/delete", methods=["POST"])
+@require(Permission.EDIT)
+def delete_registration(registration_id: int) -> Any:
+    registration, consultation, _plan = record_or_404(Registration, registration_id,
+                                                      editing=True)
+    _confirmed()
+    services.remove_registration(registration, actor=current_actor())
+    db.session.commit()
+    flash(_("The registration has been removed."), "success")
+    return redirect(_show_url(consultation, "registrations"))
+
+
+# --- the kennisgeving -----------------------------------------------------------------------
+
+def _comment_period(consultation_id: int) -> tuple[Consultation, Plan]:
+    """A comment period (a meeting has no kennisgeving: 404) that may change now."""
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None or not consultation.is_comment_period:
+        abort(404)
+    return consultation_or_404(consultation_id, editing=True)
+
+
+@bp.route("/<int:consultation_id>/notice", methods=["POST"])
+@require(Permission.EDIT)
+def save_notice(consultation_id: int) -> Any:
+    consultation, plan = _comment_period(consultation_id)
+    form = NoticeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with form_errors(form, conflict=lambda: conflict(plan, lambda: [
+            (field_label("notice"), consultation.notice, form.notice.data)],
+            record=consultation, form=form)) as saved:
+        notice.update_notice(consultation, form.notice.data or "",
+                             expected_version=posted_version(), actor=current_actor())
+    if not saved:
+        abort(400)
+    flash(_("The kennisgeving has been saved."), "success")
+    return redirect(_show_url(consultation, "notice"))
+
+
+@bp.route("/<int:consultation_id>/notice/regenerate", methods=["POST"])
+@require(Permission.EDIT)
+def regenerate_notice(consultation_id: int) -> Any:
+    consultation, _plan = _comment_period(consultation_id)
+    _confirmed()
+    notice.regenerate_notice(consultation, actor=current_actor())
+    db.session.commit()
+    flash(_("The kennisgeving has been generated again from the period as it is now."),
+          "success")
+    return redirect(_show_url(consultation, "notice"))

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, joinedload
 from app.database import db, utcnow
 from app.errors import DomainError
 from app.jobs.models import Job, JobStatus
+from app.jobs.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 JobFunction = Callable[..., dict[str, Any] | None]
@@ -179,8 +180,6 @@ def run_job(job_id: str, *, enforce_limits: bool = False) -> None:
 
     ``enforce_limits``: this process exists for the job (a job process, an RQ work horse),
     so a watchdog may end it when the job exceeds its memory or time limit."""
-    from app.jobs.watchdog import Watchdog
-
     reap_interrupted()
     record = db.session.get(Job, job_id)
     if record is None:
@@ -198,7 +197,7 @@ def run_job(job_id: str, *, enforce_limits: bool = False) -> None:
     attempt, checkpoint, params = record.attempts, record.checkpoint, dict(record.params)
     kind = record.kind
     watchdog = Watchdog(current_app._get_current_object(), job_id, attempt,  # type: ignore[attr-defined]
-                        limits(), enforce=enforce_limits)
+                        limits(), enforce=enforce_limits, fail=fail)
     watchdog.start()
     try:
         if function is None:

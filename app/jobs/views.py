@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.auth.forms import ConfirmForm
+from app.forms import ConfirmForm
 from app.jobs.models import Job, JobStatus
 from app.jobs.services import (
     JobsUnavailable,
@@ -24,8 +24,8 @@ from app.jobs.services import (
     retry,
     runner,
 )
-from app.navigation import safe_next
 from app.permissions import Permission, has_permission, login_required, require
+from app.redirects import safe_next
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 

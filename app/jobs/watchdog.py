@@ -13,6 +13,7 @@ import os
 import resource
 import threading
 import time
+from collections.abc import Callable
 
 from flask import Flask
 from flask_babel import force_locale
@@ -21,6 +22,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.database import db, utcnow
+from app.jobs.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
 #: The exit status of a job process ended by its watchdog.
@@ -40,11 +42,14 @@ def resident_mb(pid: int | str = "self") -> float:
 
 
 class Watchdog(threading.Thread):
+    """Writes the job's heartbeat and ends its process past a limit, marking the job failed
+    through ``fail`` (the job service's, passed in so this module stays below it)."""
+
     def __init__(self, app: Flask, job_id: str, attempt: int, limits, *,
-                 enforce: bool) -> None:
+                 enforce: bool, fail: Callable[[str, str, str], None]) -> None:
         super().__init__(name=f"koers-watchdog-{job_id[:8]}", daemon=True)
         self.app, self.job_id, self.attempt, self.limits = app, job_id, attempt, limits
-        self.enforce = enforce
+        self.enforce, self.fail = enforce, fail
         self._stopped = threading.Event()
         self.peak_mb = 0.0
 
@@ -82,8 +87,6 @@ class Watchdog(threading.Thread):
 
     def _beat(self) -> bool:
         """Write the heartbeat; False when the job is no longer this attempt's to run."""
-        from app.jobs.models import Job, JobStatus
-
         try:
             with self.app.app_context(), Session(db.engine) as session:
                 result = session.execute(update(Job).where(
@@ -97,13 +100,11 @@ class Watchdog(threading.Thread):
             return True
 
     def _end(self, message, error: str) -> None:
-        from app.jobs.services import fail
-
         log.error("job %s stopped: %s", self.job_id, error)
         try:
             with self.app.app_context():
                 with force_locale(self.app.config["BABEL_DEFAULT_LOCALE"]):
                     text = message()
-                fail(self.job_id, error, text)
+                self.fail(self.job_id, error, text)
         finally:
             os._exit(EXIT_LIMIT)

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.audit.models import AuditEvent
-from app.auth.forms import ConfirmForm
 from app.database import db
+from app.forms import ConfirmForm
 from app.plugins.ui import render_partial
 
 

@@ -1,5 +1,6 @@
-"""The plans blueprint. Routes: views.py (list, plan, text, workflow, revisions, history),
-programme_views.py (themes, goals, actions, progress, involvement)."""
+"""The plans blueprint. Routes: views.py (list, plan, text, workflow, revisions, history) and
+the programme's (programme/views.py: the tab, themes, goals; programme/action_views.py:
+actions, progress; programme/involvement_views.py)."""
 
 from flask import Blueprint
 

@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from app.auth.models import User
 from app.database import db
-from app.form_fields import DomainForm, MultiCheckboxField, date_field
+from app.forms import DomainForm, MultiCheckboxField, date_field, optional_int
 from app.plans import services
 from app.plans.models import Plan, Theme
 from app.stakeholders.models import Stakeholder, StakeholderCategory
@@ -22,15 +22,6 @@ from app.workflow import Transition
 #: How many plans the parent choice offers (newest first beyond that is searchable later).
 PARENT_CHOICES = 300
 SPONSOR_CATEGORIES = ("wethouder", "raadslid", "medewerker")
-
-
-def _optional_int(value: Any) -> int | None:
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class PlanForm(DomainForm):
@@ -42,9 +33,9 @@ class PlanForm(DomainForm):
     laws = MultiCheckboxField(_l("Laws covered"))
     period_start = date_field(_l("Start of the period"))
     period_end = date_field(_l("End of the period"))
-    owner_id = SelectField(_l("Owner (policy adviser)"), coerce=_optional_int,
+    owner_id = SelectField(_l("Owner (policy adviser)"), coerce=optional_int,
                            validate_choice=False)
-    sponsor_id = SelectField(_l("Opdrachtgever"), coerce=_optional_int, validate_choice=False)
+    sponsor_id = SelectField(_l("Opdrachtgever"), coerce=optional_int, validate_choice=False)
     parent = SelectField(_l("Part of"), validate_choice=False)
     version = HiddenField()
 

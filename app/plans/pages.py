@@ -8,8 +8,10 @@ from typing import Any
 from flask import abort, render_template
 from flask_babel import lazy_gettext as _l
 
-from app.plans import services, transitions
+from app.edits import answer_with
+from app.plans import services
 from app.plans.models import Plan
+from app.plans.rules import read_only_reason
 
 
 @dataclass(frozen=True)
@@ -28,23 +30,16 @@ TABS = (
 )
 
 
-def plan_or_404(plan_id: int) -> Plan:
+def plan_or_404(plan_id: int, *, editing: bool = False, tab: str = "plans.show") -> Plan:
+    """The plan, or a 404. With ``editing`` a read-only plan is refused at once with its
+    reason (409, the page of ``tab``): every editing route loads its plan this way, and the
+    services refuse the change as well, for callers that are not pages."""
     plan = services.get_plan(plan_id)
     if plan is None:
         abort(404)
+    if editing and (refused := read_only_page(plan, tab)) is not None:
+        answer_with(refused)
     return plan
-
-
-def read_only_reason(plan: Plan) -> Any:
-    """Why the plan's structure cannot be edited now, or None. The programme stays editable
-    after adoption (a living document); an archived plan, or one whose workflow's plugin is
-    disabled, is read-only."""
-    if plan.archived:
-        return _l("This plan is archived: restore it to change it.")
-    if transitions.workflow_of(plan) is None:
-        return _l("The workflow of this plan (%(name)s) is not available, so the plan is "
-                  "read-only. It shows its stored state.", name=plan.workflow)
-    return None
 
 
 def read_only_page(plan: Plan, tab: str) -> tuple[str, int] | None:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.audit.services import audit
 from app.database import db, utcnow
-from app.errors import DomainError
+from app.errors import DomainError, ReadOnly, check_version
 from app.permissions import ROLE_PERMISSIONS, Role
 from app.plans import revisions
 from app.plans.models import Action, Plan, Section, Theme
@@ -80,7 +80,7 @@ def messages() -> EngineMessages:
     )
 
 
-# --- the core's guards and effects (registered through the hooks in core_hooks) ----------
+# --- the core's guards and effects (registered through app/plans/hooks.py) ----------
 
 def _count(model: Any, plan: Plan) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(
@@ -197,10 +197,10 @@ def refusals(plan: Plan, name: str, user: Any, values: Mapping[str, Any]) -> lis
 def _workflow_or_refuse(plan: Plan) -> Workflow:
     workflow = workflow_of(plan)
     if workflow is None:
-        raise DomainError(str(_l("The workflow of this plan is not available (its plugin is "
-                                 "not enabled), so the plan cannot change state.")))
+        raise ReadOnly(str(_l("The workflow of this plan is not available (its plugin is "
+                              "not enabled), so the plan cannot change state.")))
     if plan.archived:
-        raise DomainError(str(_l("An archived plan cannot change state.")))
+        raise ReadOnly(str(_l("An archived plan cannot change state.")))
     return workflow
 
 
@@ -209,10 +209,7 @@ def take(plan: Plan, name: str, *, user: Any, values: Mapping[str, Any] | None =
     """Take step ``name``: check everything, run its effects, record it in the history and
     the audit trail. Raises :class:`TransitionRefused` listing every unmet condition; the
     caller commits, or rolls back on any exception."""
-    from app.plans.services import EditConflict
-
-    if expected_version is not None and expected_version != plan.version:
-        raise EditConflict(plan)
+    check_version(plan, expected_version)
     values = dict(values or {})
     workflow = _workflow_or_refuse(plan)
     transition = workflow.transition(name) if workflow.has_transition(name) else None

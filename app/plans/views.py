@@ -1,27 +1,24 @@
 """Plan pages: the list, a new plan, the overview, editing, the text and its sections, workflow
 steps, revisions and their differences, history, archiving. The programme and involvement
-tabs live in programme_views.py."""
+tabs live in :mod:`app.plans.programme`."""
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
-from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.models import AuditEvent
 from app.audit.services import events_query
-from app.auth.forms import ConfirmForm
 from app.auth.models import User
 from app.database import db
+from app.edits import PageResult, Row, conflict_page, current_actor, form_errors, posted_version
 from app.errors import DomainError
+from app.forms import ConfirmForm
 from app.labels import field_label, label
 from app.markdown import render_markdown
 from app.pagination import paginate
@@ -30,56 +27,36 @@ from app.plans import revisions, services, transitions
 from app.plans.blueprint import bp
 from app.plans.forms import PlanForm, SectionForm, plan_form_values, step_form
 from app.plans.labels import TEMPLATE_HELPERS, state_label
-from app.plans.models import Law, Plan, PlanLaw, Section, Theme
-from app.plans.pages import page_context, plan_or_404, read_only_page
+from app.plans.models import Plan, Section, Theme
+from app.plans.pages import page_context, plan_or_404
+from app.plans.programme import services as programme
+from app.spreadsheets import write_csv
 from app.stakeholders.models import Stakeholder
-from app.stakeholders.transfer import neutralise
 from app.workflow import EffectFailed, Refusal, TransitionRefused
 
 bp.record_once(lambda state: state.app.jinja_env.globals.update(TEMPLATE_HELPERS))
 
 
-def _me() -> Any:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
-
-
 # --- the list -------------------------------------------------------------------------------
+
+def _filters() -> services.Filters:
+    """The list's filters as the query string gives them."""
+    args = request.args
+    return services.Filters(
+        q=args.get("q", "").strip()[:200], theme=args.get("theme", "").strip()[:200],
+        phase=args.get("phase", ""), kind=args.get("kind", ""), law=args.get("law", ""),
+        mine=args.get("owner") == "me", include_archived=args.get("archived") == "1")
+
 
 @bp.route("/")
 @require(Permission.VIEW)
 def index() -> str:
-    args = request.args
-    filters = {"q": args.get("q", "").strip()[:200], "theme": args.get("theme", "").strip()[:200],
-               "phase": args.get("phase", ""),
-               "kind": args.get("kind", ""), "law": args.get("law", ""),
-               "owner": args.get("owner", ""), "archived": args.get("archived", "")}
-    query = select(Plan).options(joinedload(Plan.owner))
-    if filters["archived"] != "1":
-        query = query.where(Plan.archived.is_(False))
-    if filters["phase"]:
-        query = query.where(Plan.phase == filters["phase"])
-    if filters["kind"]:
-        query = query.where(Plan.kind == filters["kind"])
-    if filters["law"] in {law.value for law in Law}:
-        query = query.where(Plan.id.in_(select(PlanLaw.plan_id).where(
-            PlanLaw.law == filters["law"])))
-    if filters["owner"] == "me":
-        query = query.where(Plan.owner_id == current_user.id)
-    for word in services.normalise(filters["q"]).split()[:5]:
-        query = query.where(Plan.sort_title.contains(word, autoescape=True))
-    if filters["theme"]:
-        # Plans with such a theme, and the programmes that work such a theme out.
-        themes = select(Theme.id)
-        for word in filters["theme"].lower().split()[:5]:
-            themes = themes.where(func.lower(Theme.name).contains(word, autoescape=True))
-        query = query.where(or_(Plan.id.in_(select(Theme.plan_id).where(
-            Theme.id.in_(themes))), Plan.parent_theme_id.in_(themes)))
-    page = paginate(query.order_by(Plan.sort_title, Plan.id))
-    figures = services.rollups([plan.id for plan in page.items])
-    query_args = {key: value for key, value in filters.items() if value}
+    filters = _filters()
+    page = paginate(services.list_query(filters, current_actor()))
+    figures = programme.rollups([plan.id for plan in page.items])
     return render_template("plans/index.html", page=page, filters=filters, figures=figures,
                            kinds=services.kinds(), laws=services.LAW_LABELS,
-                           query_args=query_args)
+                           query_args=filters.args())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -87,17 +64,13 @@ def index() -> str:
 def create() -> Any:
     form = PlanForm()
     if request.method == "GET":
-        form.owner_id.data = current_user.id
+        form.owner_id.data = current_actor().id
         if request.args.get("parent", "").replace(":", "").isdigit():
             form.parent.data = request.args["parent"]
     if form.validate_on_submit():
-        try:
-            plan = services.create_plan(form.to_data(), actor=_me())
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
+        with form_errors(form) as saved:
+            plan = services.create_plan(form.to_data(), actor=current_actor())
+        if saved:
             flash(_("%(title)s has been created.", title=plan.title), "success")
             return redirect(url_for("plans.show", plan_id=plan.id))
     status = 400 if request.method == "POST" else 200
@@ -114,9 +87,9 @@ def show(plan_id: int) -> str:
     steps = []
     if workflow is not None and not plan.archived and workflow.has_state(plan.state):
         steps = [step for step in workflow.transitions_from(plan.state)
-                 if step.permission in transitions.permissions_of(current_user)]
+                 if step.permission in transitions.permissions_of(current_actor())]
     children = services.children_of(plan)
-    figures = services.rollups([plan.id, *[child.id for child in children]])
+    figures = programme.rollups([plan.id, *[child.id for child in children]])
     related = {
         "owner": db.session.get(User, plan.owner_id) if plan.owner_id else None,
         "sponsor": db.session.get(Stakeholder, plan.sponsor_id) if plan.sponsor_id else None,
@@ -133,55 +106,33 @@ def show(plan_id: int) -> str:
 @bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
 @require(Permission.EDIT)
 def edit(plan_id: int) -> Any:
-    plan = plan_or_404(plan_id)
-    if (refused := read_only_page(plan, "plans.show")) is not None:
-        return refused
+    plan = plan_or_404(plan_id, editing=True)
     form = PlanForm(data=plan_form_values(plan), plan=plan)
     if form.validate_on_submit():
-        version = request.form.get("version", "")
-        if not version.isdigit():
-            abort(400)
+        version = posted_version()
         submitted = form.to_data()
-        try:
-            services.update_plan(plan, submitted, expected_version=int(version), actor=_me())
-            db.session.commit()
-        except (services.EditConflict, StaleDataError):
-            db.session.rollback()
-            return _conflict(plan, form, [
+        with form_errors(form, conflict=lambda: _conflict(plan, form, lambda: [
                 (field_label("title"), plan.title, submitted.title),
                 (field_label("summary"), plan.summary or "", submitted.summary or ""),
                 (field_label("laws"), ", ".join(plan.law_codes), ", ".join(submitted.laws)),
                 (field_label("period_start"), plan.period_start, submitted.period_start),
                 (field_label("period_end"), plan.period_end, submitted.period_end),
-            ], url_for("plans.edit", plan_id=plan.id))
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
+        ], lambda: plan.version)) as saved:
+            services.update_plan(plan, submitted, expected_version=version,
+                                 actor=current_actor())
+        if saved:
             flash(_("The changes to %(title)s have been saved.", title=plan.title), "success")
             return redirect(url_for("plans.show", plan_id=plan.id))
     status = 400 if request.method == "POST" else 200
     return render_template("plans/form.html", form=form, plan=plan), status
 
 
-def _conflict(plan: Plan, form: Any, rows: list[tuple[Any, Any, Any]], action: str,
-              record_version: int | None = None) -> tuple[str, int]:
+def _conflict(plan: Plan, form: Any, rows: Callable[[], list[Row]],
+              version: Callable[[], int]) -> PageResult:
     """The other person's version beside yours; nothing was saved. The form re-posts yours
     with the current version, for whoever decides to overwrite knowingly."""
-    db.session.refresh(plan)
-    form.version.data = str(record_version if record_version is not None else plan.version)
-    shown = [{"label": name, "current": _shown(current), "submitted": _shown(mine),
-              "differs": _shown(current) != _shown(mine)} for name, current, mine in rows]
-    return render_template("plans/conflict.html", rows=shown, form=form, action=action,
-                           **page_context(plan, "plans.show")), 409
-
-
-def _shown(value: Any) -> str:
-    from app.i18n import short_date
-
-    if isinstance(value, date):
-        return short_date(value)
-    return "" if value is None else str(value)
+    return conflict_page("plans/conflict.html", rows, form=form, version=version,
+                         **page_context(plan, "plans.show"))
 
 
 @bp.route("/<int:plan_id>/archive", methods=["POST"])
@@ -191,7 +142,7 @@ def archive(plan_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     archived = request.form.get("archived") == "1"
-    services.set_archived(plan, archived, actor=_me())
+    services.set_archived(plan, archived, actor=current_actor())
     db.session.commit()
     flash(_("%(title)s has been archived.", title=plan.title) if archived
           else _("%(title)s has been restored.", title=plan.title), "success")
@@ -205,7 +156,7 @@ def delete(plan_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     title = plan.title
-    if services.delete_or_archive(plan, actor=_me()):
+    if services.delete_or_archive(plan, actor=current_actor()):
         db.session.commit()
         flash(_("%(title)s has been deleted.", title=title), "success")
         return redirect(url_for("plans.index"))
@@ -230,18 +181,13 @@ def text(plan_id: int) -> str:
 @bp.route("/<int:plan_id>/sections/new", methods=["POST"])
 @require(Permission.EDIT)
 def add_section(plan_id: int) -> Any:
-    plan = plan_or_404(plan_id)
-    if (refused := read_only_page(plan, "plans.text")) is not None:
-        return refused
+    plan = plan_or_404(plan_id, editing=True, tab="plans.text")
     form = SectionForm()
     if form.validate_on_submit():
-        try:
-            section = services.add_section(plan, form.title.data, form.body.data, actor=_me())
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
+        with form_errors(form) as saved:
+            section = services.add_section(plan, form.title.data, form.body.data,
+                                           actor=current_actor())
+        if saved:
             flash(_("The section “%(title)s” has been added.", title=section.title), "success")
             return redirect(url_for("plans.text", plan_id=plan.id, _anchor=f"s{section.id}"))
     return render_template("plans/text.html", sections=services.sections_of(plan),
@@ -259,32 +205,19 @@ def _section_or_404(plan: Plan, section_id: int) -> Section:
 @bp.route("/<int:plan_id>/sections/<int:section_id>/edit", methods=["GET", "POST"])
 @require(Permission.EDIT)
 def edit_section(plan_id: int, section_id: int) -> Any:
-    plan = plan_or_404(plan_id)
-    if (refused := read_only_page(plan, "plans.text")) is not None:
-        return refused
+    plan = plan_or_404(plan_id, editing=True, tab="plans.text")
     section = _section_or_404(plan, section_id)
     form = SectionForm(data={"title": section.title, "body": section.body,
                              "version": str(section.version)})
     if form.validate_on_submit():
-        version = request.form.get("version", "")
-        if not version.isdigit():
-            abort(400)
-        try:
-            services.update_section(section, form.title.data, form.body.data or "",
-                                    expected_version=int(version), actor=_me())
-            db.session.commit()
-        except (services.EditConflict, StaleDataError):
-            db.session.rollback()
-            db.session.refresh(section)
-            return _conflict(plan, form, [
+        version = posted_version()
+        with form_errors(form, conflict=lambda: _conflict(plan, form, lambda: [
                 (field_label("section"), section.title, form.title.data),
                 (field_label("body"), section.body, form.body.data)],
-                url_for("plans.edit_section", plan_id=plan.id, section_id=section.id),
-                record_version=section.version)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
+                lambda: section.version)) as saved:
+            services.update_section(section, form.title.data, form.body.data or "",
+                                    expected_version=version, actor=current_actor())
+        if saved:
             flash(_("The section “%(title)s” has been saved.", title=section.title), "success")
             return redirect(url_for("plans.text", plan_id=plan.id, _anchor=f"s{section.id}"))
     status = 400 if request.method == "POST" else 200
@@ -292,17 +225,22 @@ def edit_section(plan_id: int, section_id: int) -> Any:
                            **page_context(plan, "plans.text")), status
 
 
-@bp.route("/<int:plan_id>/sections/<int:section_id>/move", methods=["POST"])
-@require(Permission.EDIT)
-def move_section(plan_id: int, section_id: int) -> Any:
-    plan = plan_or_404(plan_id)
-    if (refused := read_only_page(plan, "plans.text")) is not None:
-        return refused
+def _confirmed_section(plan_id: int, section_id: int) -> tuple[Plan, Section]:
+    """The plan (which may change) and its section for a confirmed button; 400 without the
+    confirmation's CSRF token."""
+    plan = plan_or_404(plan_id, editing=True, tab="plans.text")
     section = _section_or_404(plan, section_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    return plan, section
+
+
+@bp.route("/<int:plan_id>/sections/<int:section_id>/move", methods=["POST"])
+@require(Permission.EDIT)
+def move_section(plan_id: int, section_id: int) -> Any:
+    plan, section = _confirmed_section(plan_id, section_id)
     services.move_section(section, -1 if request.form.get("direction") == "up" else 1,
-                          actor=_me())
+                          actor=current_actor())
     db.session.commit()
     return redirect(url_for("plans.text", plan_id=plan.id, _anchor=f"s{section.id}"))
 
@@ -310,14 +248,9 @@ def move_section(plan_id: int, section_id: int) -> Any:
 @bp.route("/<int:plan_id>/sections/<int:section_id>/delete", methods=["POST"])
 @require(Permission.EDIT)
 def delete_section(plan_id: int, section_id: int) -> Any:
-    plan = plan_or_404(plan_id)
-    if (refused := read_only_page(plan, "plans.text")) is not None:
-        return refused
-    section = _section_or_404(plan, section_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    plan, section = _confirmed_section(plan_id, section_id)
     title = section.title
-    services.delete_section(section, actor=_me())
+    services.delete_section(section, actor=current_actor())
     db.session.commit()
     flash(_("The section “%(title)s” has been removed. The revisions keep what it said.",
             title=title), "success")
@@ -341,7 +274,7 @@ def step(plan_id: int, name: str) -> Any:
     if form.validate_on_submit():
         values = {field.name: form._fields[field.name].data for field in transition.fields}
         try:
-            record = transitions.take(plan, name, user=_me(), values=values)
+            record = transitions.take(plan, name, user=current_actor(), values=values)
             db.session.commit()
         except TransitionRefused as refused:
             db.session.rollback()
@@ -353,12 +286,12 @@ def step(plan_id: int, name: str) -> Any:
                 error=getattr(error, "message", None) or str(getattr(error, "original", error))
             ))]
         else:
-            transitions.after_commit(plan, record, _me())
+            transitions.after_commit(plan, record, current_actor())
             flash(_("“%(step)s”: the plan is now “%(state)s”.", step=transition.label,
                     state=state_label(plan)), "success")
             return redirect(url_for("plans.show", plan_id=plan.id))
     elif request.method == "GET":
-        refusals = [refusal for refusal in transitions.refusals(plan, name, _me(), {
+        refusals = [refusal for refusal in transitions.refusals(plan, name, current_actor(), {
             field.name: "…" if field.kind != "date" else date.today()
             for field in transition.fields}) if refusal.field is None]
     status = 200 if request.method == "GET" else (409 if refusals else 400)
@@ -413,13 +346,10 @@ def history(plan_id: int) -> str:
 @require(Permission.VIEW)
 def history_csv(plan_id: int) -> Response:
     plan = plan_or_404(plan_id)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("When"), _("Who"), _("What"), _("Changed fields")])
-    for event in db.session.scalars(_events(plan)):
-        writer.writerow([neutralise(cell) for cell in (
-            event.occurred_at.isoformat(), event.actor.name if event.actor else "",
-            label("action", event.action),
-            ", ".join(field_label(name) for name in sorted(event.changes)))])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
+    rows = [[_("When"), _("Who"), _("What"), _("Changed fields")]]
+    rows += [[event.occurred_at.isoformat(), event.actor.name if event.actor else "",
+              label("action", event.action),
+              ", ".join(field_label(name) for name in sorted(event.changes))]
+             for event in db.session.scalars(_events(plan))]
+    return Response(write_csv(rows), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="plan-{plan.id}-history.csv"'})

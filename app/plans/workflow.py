@@ -8,11 +8,37 @@ and the council's decision dates are fields, so decisions taken earlier can be e
 
 from __future__ import annotations
 
+from typing import Final
+
 from flask_babel import lazy_gettext as _l
 
 from app.workflow import Field, Phase, State, Transition, Workflow
 
 DEFAULT = "core.default"
+
+
+class DefaultState:
+    """The state codes of the default workflow (plain strings), published so code and
+    plugins never spell them by hand: ``plan.state == DefaultState.VASTGESTELD``."""
+
+    CONCEPT: Final = "core.concept"
+    ONTWERP: Final = "core.ontwerp"
+    TER_INZAGE: Final = "core.ter_inzage"
+    VASTGESTELD: Final = "core.vastgesteld"
+    UITVOERING: Final = "core.uitvoering"
+    AFGESLOTEN: Final = "core.afgesloten"
+
+
+class DefaultStep:
+    """The step (transition) names of the default workflow, plain strings:
+    ``transition.name == DefaultStep.ADOPT``."""
+
+    ADOPT_DRAFT: Final = "core.adopt_draft"
+    BACK_TO_CONCEPT: Final = "core.back_to_concept"
+    LAY_OPEN: Final = "core.lay_open"
+    ADOPT: Final = "core.adopt"
+    START_IMPLEMENTATION: Final = "core.start_implementation"
+    CLOSE: Final = "core.close"
 
 
 def _decided_on(label: object) -> Field:
@@ -23,36 +49,39 @@ def _decided_on(label: object) -> Field:
 DEFAULT_WORKFLOW = Workflow(
     name=DEFAULT,
     label=_l("Dutch policy cycle"),
-    initial="core.concept",
+    initial=DefaultState.CONCEPT,
     states=(
-        State("core.concept", _l("Concept"), Phase.CONCEPT),
-        State("core.ontwerp", _l("Draft adopted by the college"), Phase.ONTWERP),
-        State("core.ter_inzage", _l("Open for inspection"), Phase.CONSULTATIE),
-        State("core.vastgesteld", _l("Adopted by the council"), Phase.VASTGESTELD),
-        State("core.uitvoering", _l("In implementation"), Phase.UITVOERING),
-        State("core.afgesloten", _l("Closed"), Phase.AFGESLOTEN),
+        State(DefaultState.CONCEPT, _l("Concept"), Phase.CONCEPT),
+        State(DefaultState.ONTWERP, _l("Draft adopted by the college"), Phase.ONTWERP),
+        State(DefaultState.TER_INZAGE, _l("Open for inspection"), Phase.CONSULTATIE),
+        State(DefaultState.VASTGESTELD, _l("Adopted by the council"), Phase.VASTGESTELD),
+        State(DefaultState.UITVOERING, _l("In implementation"), Phase.UITVOERING),
+        State(DefaultState.AFGESLOTEN, _l("Closed"), Phase.AFGESLOTEN),
     ),
     transitions=(
-        Transition("core.adopt_draft", ("core.concept",), "core.ontwerp",
+        Transition(DefaultStep.ADOPT_DRAFT, (DefaultState.CONCEPT,), DefaultState.ONTWERP,
                    _l("The college adopts the draft"),
                    fields=(_decided_on(_l("Date of the college's decision")),),
                    guards=("core.has_text", "core.has_themes"),
                    effects=("core.revision_ontwerp",)),
-        Transition("core.back_to_concept", ("core.ontwerp",), "core.concept",
+        Transition(DefaultStep.BACK_TO_CONCEPT, (DefaultState.ONTWERP,), DefaultState.CONCEPT,
                    _l("Back to concept"),
                    fields=(Field("note", _l("Why"), "textarea"),)),
-        Transition("core.lay_open", ("core.ontwerp",), "core.ter_inzage",
+        Transition(DefaultStep.LAY_OPEN, (DefaultState.ONTWERP,), DefaultState.TER_INZAGE,
                    _l("Lay open for inspection"),
                    fields=(_decided_on(_l("First day of the inspection period")),)),
-        Transition("core.adopt", ("core.ontwerp", "core.ter_inzage"), "core.vastgesteld",
+        Transition(DefaultStep.ADOPT, (DefaultState.ONTWERP, DefaultState.TER_INZAGE),
+                   DefaultState.VASTGESTELD,
                    _l("The council adopts the plan"),
                    fields=(_decided_on(_l("Date of the council's decision")),),
                    guards=("core.has_text", "core.has_themes", "core.has_sponsor"),
                    effects=("core.revision_vastgesteld",)),
-        Transition("core.start_implementation", ("core.vastgesteld",), "core.uitvoering",
+        Transition(DefaultStep.START_IMPLEMENTATION, (DefaultState.VASTGESTELD,),
+                   DefaultState.UITVOERING,
                    _l("Start the implementation"),
                    guards=("core.has_actions",)),
-        Transition("core.close", ("core.vastgesteld", "core.uitvoering"), "core.afgesloten",
+        Transition(DefaultStep.CLOSE, (DefaultState.VASTGESTELD, DefaultState.UITVOERING),
+                   DefaultState.AFGESLOTEN,
                    _l("Close the plan"),
                    fields=(_decided_on(_l("Date of closing")),)),
     ),

@@ -22,13 +22,14 @@ if TYPE_CHECKING:
     import click
     from flask import Blueprint
 
-    from app.config import Municipality
-    from app.consultations.services import ConsultationFormat, InputKind
+    from app.consultations.inputs.services import InputKind
+    from app.consultations.services import ConsultationFormat
+    from app.municipality import Municipality
     from app.plans.models import Plan
     from app.plans.models import Transition as TransitionRecord
     from app.plans.services import PlanKind
     from app.plugins.settings import Setting
-    from app.plugins.ui import NavItem, SlotContent, Widget
+    from app.plugins.types import NavItem, SlotContent, Widget
     from app.stakeholders.services import Category
     from app.workflow import Transition, Workflow
 
@@ -99,7 +100,9 @@ def demo_data(municipality: Municipality) -> None:
     """Load the plugin's demonstration data for ``municipality``.
 
     Runs in ``koers demo setup`` after the core's demo data, inside the same transaction, in
-    enabled order. Must be idempotent: running the setup again adds nothing twice.
+    enabled order; ``koers demo setup --plugins-only`` runs it alone, on an instance with its
+    own data (the core's demo plans may then be missing). Must be idempotent: running the
+    setup again adds nothing twice.
     """
 
 

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from types import ModuleType
 
 from flask import Flask
 from flask.cli import AppGroup
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from app.plugins import core_hooks
 from app.plugins.manager import PluginManager
 from app.plugins.translations import make_domain
 
 
-def load_plugins(app: Flask, environ: Mapping[str, str] | None) -> PluginManager:
-    """Import, check and register the enabled plugins (before the extensions start)."""
+def load_plugins(app: Flask, environ: Mapping[str, str] | None,
+                 internal: Sequence[ModuleType]) -> PluginManager:
+    """Import, check and register the enabled plugins (before the extensions start), after
+    the core's own hook modules (``internal``), which therefore run last."""
     manager = PluginManager(app.config["KOERS_MUNICIPALITY"],
                             extra=app.config.get("KOERS_EXTRA_PLUGINS"),
                             environ=environ,
                             trace=app.config.get("KOERS_TRACE_HOOKS", False))
-    manager.load(core_hooks)
+    manager.load(internal)
     app.extensions["koers_plugins"] = manager
     app.config["KOERS_ENABLED_PLUGINS"] = manager.enabled
     return manager
@@ -52,10 +54,6 @@ def attach_plugins(app: Flask, manager: PluginManager) -> None:
         # After the app's own and the blueprints' templates; plugin templates are namespaced
         # (templates/<name>/…), so they can neither collide nor override the core's.
         app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader, *template_loaders])
-    from app.plans.transitions import check_workflows
-
-    # Workflows are declarations: a plugin's mistake stops start-up, naming the plugin.
-    app.extensions["koers_workflows"] = check_workflows(manager)
     owners = {mapper.local_table.name: mapper.class_.__module__
               for mapper in db.Model.registry.mappers if mapper.local_table is not None}
     manager.check_tables(db.metadata.tables, owners)

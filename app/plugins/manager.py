@@ -16,8 +16,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
@@ -28,24 +27,18 @@ import pluggy
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
-from app.config import ConfigError, Municipality
+from app.errors import ConfigError
+from app.municipality import Municipality
 from app.plugins import hookspecs
+from app.plugins.names import CORE, RESERVED, is_valid_name
 from app.plugins.settings import Setting, validate
+from app.plugins.types import PluginFailure
 
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "koers.plugins"
 #: The version of ``app.plugin_api``; plugins declare the range they work with (``koers_api``).
-API_VERSION = "1.1"
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
-CORE = "core"
-
-
-class PluginFailure:
-    """What a hook call isolated from a failing plugin returns in place of a result."""
-
-    def __init__(self, plugin: str, error: BaseException) -> None:
-        self.plugin, self.error = plugin, error
+API_VERSION = "1.2"
 
 
 @dataclass
@@ -95,6 +88,7 @@ class PluginManager:
         self.pm.add_hookspecs(hookspecs)
         self.installed = discover(extra)
         self.plugins: dict[str, LoadedPlugin] = {}
+        self.internal: set[str] = set()  # the pluggy names of the core's own hook modules
         self._environ = environ
         self._trace = trace
         if trace:
@@ -103,7 +97,9 @@ class PluginManager:
 
     # --- loading ----------------------------------------------------------------------------
 
-    def load(self, core_hooks: ModuleType) -> None:
+    def load(self, internal: Sequence[ModuleType]) -> None:
+        """Register the core's own hook modules (``internal``: one per area, in calling
+        order) and the enabled plugins, checking every plugin."""
         source = _source(self.municipality)
         unknown_sections = set(self.municipality.plugin_settings) - set(self.installed)
         if unknown_sections:
@@ -112,7 +108,11 @@ class PluginManager:
                               "installed", "install the plugin or remove the section")
         # pluggy calls the last registered implementation first: register the core first and
         # the plugins in reverse, so the earliest enabled plugin runs first and the core last.
-        self.pm.register(core_hooks, name=CORE)
+        # The core's modules all answer as "core" (see owner): a plugin overrides them alike.
+        for module in reversed(internal):
+            name = f"{CORE}:{module.__name__}"
+            self.pm.register(module, name=name)
+            self.internal.add(name)
         modules = [(name, self._import(name)) for name in self.municipality.plugins]
         for name, module in reversed(modules):
             self.pm.register(module, name=name)
@@ -140,9 +140,7 @@ class PluginManager:
                               f"(installed: {known})",
                               f"install it with pip (e.g. pip install koers-{name}) "
                               "or remove it from the list")
-        from app.plugins.scaffold import RESERVED
-
-        if not NAME_PATTERN.match(name) or name in RESERVED:
+        if not is_valid_name(name):
             raise ConfigError(source, "plugins.enabled", f"names the plugin {name!r}, which is "
                               "not a valid plugin name", "plugin names are lower case letters, "
                               "digits and underscores, starting with a letter, and not one of "
@@ -232,11 +230,15 @@ class PluginManager:
     def hook(self) -> Any:
         return self.pm.hook
 
+    def owner(self, registered_name: str) -> str:
+        """Who answers for an implementation: the plugin's name, or "core" for the core's."""
+        return CORE if registered_name in self.internal else registered_name
+
     def call_plugin(self, plugin: str, hook_name: str, **kwargs: Any) -> list[Any]:
         """Call one plugin's implementation(s) of a hook."""
         results = []
         for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
-            if impl.plugin_name == plugin:
+            if self.owner(impl.plugin_name) == plugin:
                 if self._trace:
                     log.debug("hook: %s(%s) -> %s", hook_name, ", ".join(kwargs), plugin)
                 results.append(impl.function(*[kwargs[arg] for arg in impl.argnames]))
@@ -249,17 +251,18 @@ class PluginManager:
         logged and yields a :class:`PluginFailure` instead of stopping the others."""
         results: list[tuple[str, Any]] = []
         for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
+            plugin = self.owner(impl.plugin_name)
             if self._trace:
-                log.debug("hook: %s(%s) -> %s", hook_name, ", ".join(kwargs), impl.plugin_name)
+                log.debug("hook: %s(%s) -> %s", hook_name, ", ".join(kwargs), plugin)
             try:
                 result = impl.function(*[kwargs[arg] for arg in impl.argnames])
             except Exception as error:
                 if not isolate:
                     raise
-                log.exception("plugin %s failed in hook %s", impl.plugin_name, hook_name,
-                              extra={"plugin": impl.plugin_name})
-                result = PluginFailure(impl.plugin_name, error)
-            results.append((impl.plugin_name, result))
+                log.exception("plugin %s failed in hook %s", plugin, hook_name,
+                              extra={"plugin": plugin})
+                result = PluginFailure(plugin, error)
+            results.append((plugin, result))
         return results
 
     def implementations(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
@@ -268,7 +271,7 @@ class PluginManager:
         found = []
         for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
             arguments = [kwargs[arg] for arg in impl.argnames]
-            found.append((impl.plugin_name,
+            found.append((self.owner(impl.plugin_name),
                           lambda impl=impl, arguments=arguments: impl.function(*arguments)))
         return found
 

@@ -2,18 +2,24 @@
 
 Every *enabled* plugin's ``migrations/versions`` folder is a version location, and so is a
 disabled plugin's while its tables are in the database (so the history still resolves);
-``koers db upgrade`` upgrades the core and every *enabled* plugin's branch. A plugin's first
-revision carries the plugin's name as branch label and ``depends_on`` a core revision.
+``koers db upgrade`` upgrades the core and every *enabled* plugin's branch, ``koers db upgrade
+NAME@head`` one plugin's branch alone (with the core revisions it depends on). A plugin's first
+revision carries the plugin's name as branch label and ``depends_on`` the core revision that
+creates the tables it references (:func:`revision_creating`).
 """
 
 from __future__ import annotations
 
+import ast
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
+
+#: The core's migration environment (``versions/`` holds the core's branch).
+CORE_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def package_folders(installed: dict[str, tuple[str, str | None, str]]) -> dict[str, Path]:
@@ -90,3 +96,39 @@ def include_object(only_plugin: str | None = None) -> Callable[..., bool]:
         return reflected  # a core table whose model is gone: autogenerate should see it
 
     return include
+
+
+def core_revisions() -> list[tuple[str, list[str]]]:
+    """The core's revisions, oldest first, each with the tables it creates — read from the
+    migration files, without an app or a database."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(CORE_MIGRATIONS),
+                             version_locations=[str(CORE_MIGRATIONS / "versions")])
+    revisions = []
+    for revision in reversed(list(script.walk_revisions())):
+        tree = ast.parse(Path(revision.path).read_text(encoding="utf-8"))
+        tables = [node.args[0].value for node in ast.walk(tree)
+                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr == "create_table" and node.args
+                  and isinstance(node.args[0], ast.Constant)]
+        revisions.append((revision.revision, tables))
+    return revisions
+
+
+class UnknownTable(ValueError):
+    """A table the core's migrations do not create."""
+
+
+def revision_creating(tables: Iterable[str]) -> str:
+    """The core revision a plugin's first migration must depend on to reference ``tables``:
+    the latest of those that create them (the core's first revision for none)."""
+    revisions = core_revisions()
+    created = {table: number for number, (_revision, names) in enumerate(revisions)
+               for table in names}
+    wanted = list(tables)
+    unknown = [table for table in wanted if table not in created]
+    if unknown:
+        raise UnknownTable(f"{', '.join(unknown)}: not a core table (core tables: "
+                           f"{', '.join(sorted(created))})")
+    return revisions[max((created[table] for table in wanted), default=0)][0]

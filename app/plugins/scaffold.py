@@ -5,30 +5,25 @@ is the plugin name, ``$title`` a readable form of it) and so is every path, with
 suffix dropped (and ``gitignore`` written as ``.gitignore``). The result follows every rule the
 loader checks (one name everywhere, the ``koers_api`` range, namespaced templates, a catalogue
 per language, a migration branch) and holds a passing test. Its catalogues are compiled right
-away.
+away. The first migration ``depends_on`` the core revision that creates the core tables the
+plugin will reference (``--references plans``), so ``koers db upgrade NAME@head`` works alone.
 """
 
 from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from string import Template
 
-from app.plugins.manager import CORE, NAME_PATTERN
+from app.plugins.migrations import UnknownTable, revision_creating
+from app.plugins.names import NAME_PATTERN, RESERVED
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "scaffold_template"
 SUFFIX = ".tmpl"
 #: Template files kept under another name: package data globs skip hidden files.
 RENAMED = {"gitignore": ".gitignore"}
-
-#: Names a plugin cannot take: the core's own name and migration branch, its blueprints (and
-#: so endpoints), the ``koers`` commands and the core's table names.
-RESERVED = frozenset({
-    CORE, "main", "auth", "accounts", "audit", "jobs", "static", "stakeholders", "stakeholder",
-    "db", "demo", "plugins", "users", "worker", "run", "shell", "routes", "privacy",
-    "check_db",
-})
 
 
 class ScaffoldError(Exception):
@@ -47,9 +42,15 @@ def check_name(name: str) -> None:
             "table): choose another name, e.g. the municipality's or the feature's name")
 
 
-def scaffold(name: str, parent: Path) -> Path:
-    """Write the distribution ``parent/koers-<name>/`` and return its folder."""
+def scaffold(name: str, parent: Path, references: Iterable[str] = ()) -> Path:
+    """Write the distribution ``parent/koers-<name>/`` and return its folder. ``references``:
+    core tables the plugin's tables will point to (e.g. ``plans``, ``consultation_inputs``)."""
     check_name(name)
+    references = sorted(set(references))
+    try:
+        depends_on = revision_creating(references)
+    except UnknownTable as error:
+        raise ScaffoldError(f"--references {error}") from error
     parent = Path(parent)
     if parent.exists() and not parent.is_dir():
         raise ScaffoldError(f"{parent} is a file, not a folder: give --path a folder")
@@ -63,6 +64,9 @@ def scaffold(name: str, parent: Path) -> Path:
         # Alembic keeps revision ids in a VARCHAR(32): a short random id, as Alembic makes.
         "revision": uuid.uuid4().hex[:12],
         "date": datetime.date.today().isoformat(),
+        "depends_on": depends_on,
+        "depends_note": ("the core revision that creates " + ", ".join(references))
+                        if references else "the core's first revision (no core table needed)",
     }
     files = sorted(path for path in TEMPLATE_DIR.rglob("*" + SUFFIX) if path.is_file())
     if not files:

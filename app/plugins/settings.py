@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.config import ConfigError
+from app.errors import ConfigError
 
 _TYPE_NAMES = {str: "text", int: "whole number", bool: "true or false", float: "number",
                list: "list"}

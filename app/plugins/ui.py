@@ -11,12 +11,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
+
+from app.permissions import Permission, has_permission
+from app.plugins.names import CORE
+from app.plugins.translations import plugin_domain
+from app.plugins.types import NavItem, PluginFailure
 
 log = logging.getLogger(__name__)
 
@@ -31,42 +36,6 @@ SLOTS: dict[str, tuple[str, tuple[str, ...]]] = {
                               ("consultation", "plan", "user")),
     "footer": ("in the footer of every page", ()),
 }
-
-
-@dataclass(frozen=True)
-class NavItem:
-    """A main-menu entry. ``permission`` is a Permission value, or None for every user."""
-
-    label: Any
-    endpoint: str
-    permission: str | None = "view"
-    priority: int = 100
-    values: dict[str, Any] = field(default_factory=dict)
-    active_prefix: str | None = None  # endpoints starting with this mark the item current
-
-    @property
-    def url(self) -> str:
-        return url_for(self.endpoint, **self.values)
-
-
-@dataclass(frozen=True)
-class Widget:
-    """A dashboard card: a title and a callable that returns its HTML (use ``render``)."""
-
-    title: Any
-    render: Callable[[], str]
-    priority: int = 100
-    permission: str | None = "view"
-    plugin: str = ""  # filled in by the core
-
-
-@dataclass(frozen=True)
-class SlotContent:
-    """Something to show in a slot: a callable that returns HTML."""
-
-    render: Callable[[], str]
-    priority: int = 100
-    plugin: str = ""  # filled in by the core
 
 
 def error_box(plugin: str, where: str) -> Markup:
@@ -90,9 +59,6 @@ def safe_render(plugin: str, where: str, render: Callable[[], str]) -> Markup:
 
 def render_slot(name: str, **context: Any) -> Markup:
     """Render every plugin's content for slot ``name`` (a Jinja global: ``slot``)."""
-    from app.plugins.manager import PluginFailure
-    from app.plugins.translations import plugin_domain
-
     if name not in SLOTS:
         raise KeyError(f"unknown template slot {name!r}; add it to SLOTS in app/plugins/ui.py")
     manager = current_app.extensions["koers_plugins"]
@@ -122,14 +88,10 @@ class RenderedWidget:
 
 
 def _allowed(user: Any, permission: str | None) -> bool:
-    from app.permissions import Permission, has_permission
-
     return permission is None or has_permission(user, Permission(permission))
 
 
 def _flatten(results: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    from app.plugins.manager import PluginFailure
-
     flat = []
     for plugin, result in results:
         if result is None:
@@ -144,9 +106,6 @@ def _flatten(results: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
 
 def dashboard_widgets(user: Any) -> list[RenderedWidget]:
     """Every widget the user may see, rendered; a failing plugin yields an error box."""
-    from app.plugins.manager import PluginFailure
-    from app.plugins.translations import plugin_domain
-
     manager = current_app.extensions["koers_plugins"]
     rendered: list[tuple[int, RenderedWidget]] = []
     for plugin, widget in _flatten(manager.call_each("dashboard_widgets", isolate=True,
@@ -157,7 +116,7 @@ def dashboard_widgets(user: Any) -> list[RenderedWidget]:
             continue
         if not _allowed(user, widget.permission):
             continue
-        with plugin_domain(plugin) if plugin != "core" else nullcontext():
+        with plugin_domain(plugin) if plugin != CORE else nullcontext():
             html = safe_render(plugin, _("dashboard"), widget.render)
             title = str(widget.title)
         rendered.append((widget.priority, RenderedWidget(title, html, plugin)))
@@ -167,8 +126,6 @@ def dashboard_widgets(user: Any) -> list[RenderedWidget]:
 
 def navigation(user: Any) -> list[NavItem]:
     """The main menu for ``user``: core and plugin items the user may use, by priority."""
-    from app.plugins.manager import PluginFailure
-
     manager = current_app.extensions["koers_plugins"]
     items = [item for _plugin, item in _flatten(manager.call_each(
                  "navigation_items", isolate=True, user=user))

@@ -20,9 +20,10 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.errors import DomainError
-from app.form_fields import DomainForm, MultiCheckboxField, date_field
+from app.forms import DomainForm, MultiCheckboxField, date_field
 from app.stakeholders import services
 from app.stakeholders.models import Kind, LegalGround, Stakeholder
+from app.stakeholders.picker import StakeholderPicker
 
 #: Fields only persons have: the legal ground for processing their data and its retention.
 PRIVACY_FIELDS = ("legal_ground", "consent_purpose", "consent_date", "consent_source",
@@ -138,9 +139,15 @@ def displayed(data: services.StakeholderData | Stakeholder, name: str) -> str:
     return value or ""
 
 
-class MembershipForm(FlaskForm):
-    organisation = RadioField(_l("Organisation"), coerce=int, validate_choice=False,
-                              validators=[InputRequired(_l("Choose an organisation."))])
+#: How many organisations the "add to an organisation" page offers at once.
+ORGANISATION_CHOICES = 20
+
+
+class MembershipForm(DomainForm):
+    organisation = StakeholderPicker(
+        _l("Organisation"), [InputRequired(_l("Choose an organisation."))],
+        kind=Kind.ORGANISATION.value, search="q", limit=ORGANISATION_CHOICES,
+        refusal=_l("Choose an organisation from the list."))
     function = StringField(_l("Function or role"), validators=[Optional(), Length(max=200)])
     is_contact = BooleanField(_l("Contact person of this organisation"))
 

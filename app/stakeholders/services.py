@@ -26,7 +26,7 @@ from app import references
 from app.audit.models import AuditEvent
 from app.audit.services import audit, audit_many, recorded_changes
 from app.database import db, utcnow
-from app.errors import DomainError
+from app.errors import DomainError, check_version
 from app.stakeholders.models import (
     Kind,
     LegalGround,
@@ -252,11 +252,10 @@ def _insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
 
 def update_stakeholder(stakeholder: Stakeholder, data: StakeholderData, *,
                        expected_version: int | None = None, actor: Any = None) -> None:
-    """Save changes; a stale ``expected_version`` raises :class:`EditConflict`."""
+    """Save changes; a stale ``expected_version`` raises :class:`~app.errors.EditConflict`."""
     if stakeholder.is_erased:
         raise DomainError(str(_l("This person has been erased and cannot be changed.")))
-    if expected_version is not None and expected_version != stakeholder.version:
-        raise EditConflict(stakeholder)
+    check_version(stakeholder, expected_version)
     data = data.cleaned()
     old_categories = ", ".join(stakeholder.category_codes)
     old_tags = ", ".join(stakeholder.tag_names)
@@ -271,15 +270,6 @@ def update_stakeholder(stakeholder: Stakeholder, data: StakeholderData, *,
         db.session.flush()
         refresh_search_terms(stakeholder)
         audit("update", stakeholder, actor=actor, changes=changes)
-
-
-class EditConflict(DomainError):
-    """Someone else saved the record after this edit began."""
-
-    def __init__(self, stakeholder: Stakeholder) -> None:
-        super().__init__(str(_l("Someone else changed this record while you were editing it. "
-                                "Nothing has been overwritten.")))
-        self.stakeholder = stakeholder
 
 
 def set_archived(stakeholder: Stakeholder, archived: bool, *, actor: Any = None) -> None:
@@ -408,6 +398,10 @@ def refresh_search_terms(stakeholder: Stakeholder) -> None:
 def _prefix_range(column: Column[str] | Any, prefix: str) -> Any:
     """``column`` starts with ``prefix``, as a range an ordinary B-tree index serves."""
     return and_(column >= prefix, column < prefix + "\uffff")
+
+
+#: Options for lists of stakeholders that show names only: categories and tags not loaded.
+BARE = (lazyload(Stakeholder.categories), lazyload(Stakeholder.tags))
 
 
 @dataclass

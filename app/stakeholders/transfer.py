@@ -1,9 +1,8 @@
 """Import and export of the stakeholder register: CSV and XLSX files as Dutch Excel writes them.
 
-* **Reading** a file: UTF-8 (with or without BOM) or Windows-1252, ``;`` or ``,`` as the
-  delimiter, or the first sheet of an XLSX workbook; a header row with Dutch column names (or
-  their English aliases). Streaming, and refused the moment it passes a :class:`Limits`
-  bound (rows, cells, unpacked bytes): a zip bomb costs seconds, not gigabytes.
+* **Reading** a file with :mod:`app.spreadsheets` (UTF-8 or Windows-1252 CSV with ``;`` or
+  ``,``, or an XLSX workbook's first sheet; streaming and bounded by its ``Limits``), then a
+  header row with Dutch column names (or their English aliases).
 * **Checking** every row — a dry run that lists every bad row with every reason, and imports
   nothing. Field rules come from :meth:`StakeholderData.cleaned`; this module adds the file's
   own rules (dates, kinds, duplicates in the file and in the register, organisations by name).
@@ -12,7 +11,7 @@
   file and applied in short transactions with a checkpoint (:func:`apply_staged`), so other
   writers are not locked out on SQLite and a retry goes on where an interrupted import was.
 * **Exporting** a filtered list with the same columns (an export imports again), every cell
-  that a spreadsheet would run as a formula neutralised.
+  that a spreadsheet would run as a formula neutralised (:func:`app.spreadsheets.neutralise`).
 
 The background jobs ``stakeholders.import_check`` and ``stakeholders.import`` wrap the check
 and the import. Their results hold message codes and row numbers, never the file's values, so a
@@ -21,25 +20,19 @@ person erased later leaves nothing behind in the job records.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
-import csv
 import io
 import itertools
 import json
 import os
-import posixpath
 import re
 import time
 import uuid
-import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
-from xml.parsers import expat
 
 from flask import current_app
 from flask_babel import force_locale, format_number
@@ -48,6 +41,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 from sqlalchemy.exc import OperationalError
 
+from app import spreadsheets
 from app.audit.models import AuditEvent
 from app.audit.services import audit
 from app.auth.models import User
@@ -56,11 +50,11 @@ from app.errors import DomainError
 from app.jobs.models import Job
 from app.jobs.services import JobContext, job
 from app.labels import register as register_label
+from app.spreadsheets import EXTENSIONS, SpreadsheetError, neutralise, unneutralise
 from app.stakeholders import services
 from app.stakeholders.models import Kind, LegalGround, Stakeholder
 from app.stakeholders.services import Filters, StakeholderData
 
-EXTENSIONS = (".csv", ".xlsx")
 UPLOAD_FOLDER = "imports"
 #: Uploaded files hold personal data: those never imported are removed after this long.
 UPLOAD_RETENTION = timedelta(days=2)
@@ -207,13 +201,13 @@ def message(code: str, params: dict[str, Any] | None = None) -> str:
     return str(template) % params if params else str(template)
 
 
-class ImportFileError(DomainError):
-    """The file as a whole cannot be imported (size, type, encoding, header)."""
+class ImportFileError(SpreadsheetError):
+    """The file as a whole cannot be imported (size, type, encoding, header): the reader's
+    refusals and the register's own, worded for a list of stakeholders."""
 
-    def __init__(self, problems: Sequence[tuple[str, dict[str, Any]]]) -> None:
-        self.problems = [(code, dict(params)) for code, params in problems]
-        super().__init__(" ".join(message(code, params) for code, params in self.problems),
-                         field="file")
+    @staticmethod
+    def describe(code: str, params: dict[str, Any]) -> str:
+        return message(code, params)
 
 
 def _refuse(code: str, **params: Any) -> ImportFileError:
@@ -245,493 +239,6 @@ def check_size(size: int, *, exact: bool = True) -> None:
                       limit=limit)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (BOM or not) when the bytes are valid UTF-8, otherwise Windows-1252 — what Excel
-    writes on Dutch Windows. Bytes that are neither, or control characters (a binary file, a
-    UTF-16 export), are refused."""
-    try:
-        text = data.decode("utf-8-sig") if data.startswith(codecs.BOM_UTF8) \
-            else data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as error:
-            raise _refuse("encoding") from error
-    if _CONTROL.search(text):
-        raise _refuse("encoding")
-    return text
-
-
-def _delimiter(first_line: str) -> str:
-    counts = {delimiter: first_line.count(delimiter) for delimiter in (";", ",", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one uploaded file may unfold into: a zip bomb is small on disk, so the file size
-    alone says little (``KOERS_IMPORT_MAX_*``). Far above any municipal list."""
-
-    rows: int
-    cells: int
-    row_cells: int
-    unpacked_mb: int
-
-    @classmethod
-    def configured(cls) -> Limits:
-        config = current_app.config
-        return cls(rows=int(config["KOERS_IMPORT_MAX_ROWS"]),
-                   cells=int(config["KOERS_IMPORT_MAX_CELLS"]),
-                   row_cells=int(config["KOERS_IMPORT_MAX_ROW_CELLS"]),
-                   unpacked_mb=int(config["KOERS_IMPORT_MAX_UNPACKED_MB"]))
-
-
-class _Budget:
-    """Counts what a reader takes from a file and refuses the moment a limit is passed, so a
-    hostile file costs no more time and memory than the largest file allowed."""
-
-    def __init__(self, limits: Limits) -> None:
-        self.limits = limits
-        self.rows = self.cells = self.unpacked = 0
-
-    def row(self, cells: int, width: int | None = None) -> None:
-        if max(cells, width or 0) > self.limits.row_cells:
-            raise _refuse("too_many_row_cells", row=self.rows + 1, limit=self.limits.row_cells)
-        self.rows += 1
-        if self.rows > self.limits.rows + 1:  # the header row comes on top
-            raise _refuse("too_many_rows", limit=self.limits.rows)
-        self.cells += cells
-        if self.cells > self.limits.cells:
-            raise _refuse("too_many_cells", limit=self.limits.cells)
-
-    def unpack(self, size: int) -> None:
-        self.unpacked += size
-        if self.unpacked > self.limits.unpacked_mb * 1024 * 1024:
-            raise _refuse("too_much_unpacked", limit=self.limits.unpacked_mb)
-
-
-_CHUNK = 256 * 1024
-
-
-def _encoding(handle: BinaryIO) -> str:
-    """:func:`decode`'s choice, made reading the file in chunks: UTF-8 (BOM or not) when all
-    of it is valid UTF-8, otherwise Windows-1252; control characters refuse the file."""
-    bom = handle.read(3) == codecs.BOM_UTF8
-    for encoding in ("utf-8-sig" if bom else "utf-8", "cp1252"):
-        handle.seek(0)
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            while chunk := handle.read(_CHUNK):
-                if _CONTROL.search(decoder.decode(chunk)):
-                    raise _refuse("encoding")
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    raise _refuse("encoding")
-
-
-def _csv_records(handle: BinaryIO, budget: _Budget) -> Iterator[tuple[int, list[Any]]]:
-    encoding = _encoding(handle)
-    handle.seek(0)
-    text = io.TextIOWrapper(handle, encoding=encoding, newline="")
-    peeked: list[str] = []
-    first = ""
-    for line in text:  # up to the first line with text: Excel's sep= hint or the header
-        peeked.append(line)
-        if line.strip():
-            first = line
-            break
-        if len(peeked) > budget.limits.rows:
-            raise _refuse("too_many_rows", limit=budget.limits.rows)
-    skip = 0
-    match = re.fullmatch(r'"?sep=(.)"?', first.strip(), flags=re.IGNORECASE)
-    if match:
-        delimiter, skip = match.group(1), 1
-    else:
-        delimiter = _delimiter(first)
-    try:
-        reader = csv.reader(itertools.chain(peeked, text), delimiter=delimiter)
-        for number, record in enumerate(reader, start=1):
-            if number > skip:
-                budget.row(len(record))
-                yield number, record
-    except csv.Error as error:
-        raise _refuse("not_csv") from error
-    finally:
-        with contextlib.suppress(ValueError):  # the caller closes the file, maybe already
-            text.detach()
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return value if isinstance(value, date) else str(value)
-
-
-# XLSX is read with expat straight from the zip, not with openpyxl: openpyxl loads the shared
-# strings and styles whole before the first row, so a bomb hidden there costs its full size.
-_MAX_PARTS = 10_000
-_MAX_CELL_TEXT = 32_767  # what Excel allows in one cell
-_WORKBOOK_REL = "officeDocument/2006/relationships/officeDocument"
-
-
-class _Xml:
-    """Streams one part of the workbook through expat: every byte unpacked is counted, no
-    DTD (so no entity expansion), and element names without their prefix."""
-
-    def __init__(self, archive: zipfile.ZipFile, name: str, budget: _Budget) -> None:
-        self.archive, self.name, self.budget = archive, name, budget
-
-    def events(self, start: Callable[[str, dict[str, str]], None],
-               end: Callable[[str], None] | None = None,
-               text: Callable[[str], None] | None = None) -> Iterator[None]:
-        """Parse in chunks, yielding after each, so a caller can hand on what is complete."""
-        # Without namespace processing (faster): names keep a prefix, if the writer used one.
-        parser = expat.ParserCreate()
-        parser.buffer_text = True
-
-        def refuse(*_args: Any) -> None:
-            raise _refuse("not_xlsx")
-
-        def started(name: str, attributes: dict[str, str]) -> None:
-            if ":" in name:
-                name = name.rpartition(":")[2]
-            start(name, attributes)
-
-        def ended(name: str) -> None:
-            end(name.rpartition(":")[2] if ":" in name else name)  # type: ignore[misc]
-
-        parser.StartDoctypeDeclHandler = refuse
-        parser.EntityDeclHandler = refuse
-        parser.StartElementHandler = started
-        if end is not None:
-            parser.EndElementHandler = ended
-        if text is not None:
-            parser.CharacterDataHandler = text
-        try:
-            with self.archive.open(self.name) as stream:
-                while chunk := stream.read(_CHUNK):
-                    if not self.counted:
-                        self.budget.unpack(len(chunk))
-                    parser.Parse(chunk, False)
-                    yield
-                parser.Parse(b"", True)
-        except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, KeyError,
-                NotImplementedError) as error:  # damaged, lying about sizes, or not there
-            raise _refuse("not_xlsx") from error
-        yield
-
-    def count(self, *groups: tuple[Sequence[bytes], int, ImportFileError]) -> None:
-        """Count start tags in the part at C speed — unpacking it once — and refuse with a
-        group's problem when its ``tokens`` pass its limit, before a slow parse begins: a
-        bomb of tiny rows is refused in a second instead of minutes."""
-        found, tail = [0] * len(groups), b""
-        try:
-            with self.archive.open(self.name) as stream:
-                while chunk := stream.read(_CHUNK):
-                    self.budget.unpack(len(chunk))
-                    both = tail + chunk  # a tag may straddle two chunks
-                    for index, (tokens, limit, problem) in enumerate(groups):
-                        found[index] += sum(both.count(token) - tail.count(token)
-                                            for token in tokens)
-                        if found[index] > limit:
-                            raise problem
-                    tail = chunk[-8:]
-        except (zipfile.BadZipFile, zlib.error, EOFError, KeyError,
-                NotImplementedError) as error:
-            raise _refuse("not_xlsx") from error
-        self.counted = True
-
-    counted = False  # unpacked bytes were counted by count(): a parse does not count them again
-
-    def parse(self, start: Callable[[str, dict[str, str]], None],
-              end: Callable[[str], None] | None = None,
-              text: Callable[[str], None] | None = None) -> None:
-        for _chunk in self.events(start, end, text):
-            pass
-
-
-def _rels(archive: zipfile.ZipFile, part: str, budget: _Budget) -> dict[str, tuple[str, str]]:
-    """A part's relationships: id → (type, target path inside the archive)."""
-    folder, _sep, name = part.rpartition("/")
-    rels = f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
-    found: dict[str, tuple[str, str]] = {}
-    if rels not in archive.NameToInfo:
-        return found
-
-    def start(tag: str, attributes: dict[str, str]) -> None:
-        if tag == "Relationship" and attributes.get("TargetMode") != "External":
-            target = attributes.get("Target", "")
-            path = target[1:] if target.startswith("/") else posixpath.join(folder, target)
-            found[attributes.get("Id", "")] = (attributes.get("Type", ""),
-                                               posixpath.normpath(path))
-
-    _Xml(archive, rels, budget).parse(start)
-    return found
-
-
-class _Workbook:
-    """What the rows need from the workbook: its first worksheet, shared strings and which
-    cell styles are dates."""
-
-    def __init__(self, archive: zipfile.ZipFile, budget: _Budget) -> None:
-        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
-
-        self.archive, self.budget = archive, budget
-        root = _rels(archive, "", budget)
-        self.path = next((target for kind, target in root.values()
-                          if kind.endswith(_WORKBOOK_REL)), "xl/workbook.xml")
-        sheets: list[str] = []
-        self.epoch = CALENDAR_WINDOWS_1900
-
-        def workbook(tag: str, attributes: dict[str, str]) -> None:
-            if tag == "sheet":  # r:id, whatever the writer's prefix for the namespace
-                sheets.append(next((value for key, value in attributes.items()
-                                    if key.endswith(":id")), ""))
-            elif tag == "workbookPr" and attributes.get("date1904") in ("1", "true"):
-                self.epoch = CALENDAR_MAC_1904
-
-        _Xml(archive, self.path, budget).parse(workbook)
-        rels = _rels(archive, self.path, budget)
-        worksheets = [rels[rid][1] for rid in sheets
-                      if rid in rels and rels[rid][0].endswith("/worksheet")]
-        if not worksheets:
-            raise _refuse("not_xlsx")
-        self.sheet = worksheets[0]
-        by_type = {kind.rpartition("/")[2]: target for kind, target in rels.values()}
-        self.strings = self._strings(by_type.get("sharedStrings"))
-        self.dates = self._date_styles(by_type.get("styles"))
-
-    def _strings(self, path: str | None) -> list[str]:
-        strings: list[str] = []
-        if path is None or path not in self.archive.NameToInfo:
-            return strings
-        part = _Xml(self.archive, path, self.budget)
-        limit = self.budget.limits.cells
-        part.count(((b"<si>", b"<si ", b":si>", b":si "), limit,
-                    _refuse("too_many_cells", limit=limit)))
-        parts: list[str] = []
-        state = {"in_t": False, "phonetic": 0}
-
-        def start(tag: str, _attributes: dict[str, str]) -> None:
-            if tag == "si":
-                parts.clear()
-            elif tag == "t":
-                state["in_t"] = True
-            elif tag == "rPh":  # a reading aid, not part of the text
-                state["phonetic"] += 1
-
-        def end(tag: str) -> None:
-            if tag == "si":
-                strings.append("".join(parts))
-                if len(strings) > self.budget.limits.cells:
-                    raise _refuse("too_many_cells", limit=self.budget.limits.cells)
-            elif tag == "t":
-                state["in_t"] = False
-            elif tag == "rPh":
-                state["phonetic"] -= 1
-
-        def text(data: str) -> None:
-            if state["in_t"] and not state["phonetic"]:
-                parts.append(data)
-                if len(parts) > _MAX_CELL_TEXT or sum(map(len, parts)) > _MAX_CELL_TEXT:
-                    raise _refuse("not_xlsx")
-
-        part.parse(start, end, text)
-        return strings
-
-    def _date_styles(self, path: str | None) -> set[int]:
-        from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-
-        if path is None or path not in self.archive.NameToInfo:
-            return set()
-        formats: dict[int, str] = {}
-        styles: list[int] = []
-        inside: list[str] = []
-
-        def start(tag: str, attributes: dict[str, str]) -> None:
-            if tag == "numFmt":
-                with contextlib.suppress(ValueError):
-                    formats[int(attributes.get("numFmtId", ""))] = attributes.get(
-                        "formatCode", "")
-            elif tag == "xf" and inside and inside[-1] == "cellXfs":
-                try:
-                    styles.append(int(attributes.get("numFmtId", "0")))
-                except ValueError:
-                    styles.append(0)
-            inside.append(tag)
-
-        _Xml(self.archive, path, self.budget).parse(start, lambda _tag: inside.pop())
-        return {index for index, number in enumerate(styles)
-                if is_date_format(formats.get(number) or BUILTIN_FORMATS.get(number) or "")}
-
-    def rows(self) -> Iterator[tuple[int, list[Any]]]:
-        """The first sheet's rows as (row number, values by column), as they are parsed."""
-        budget = self.budget
-        done: list[tuple[int, list[Any]]] = []
-        row: dict[int, Any] = {}
-        cell: dict[str, Any] = {}
-        parts: list[str] = []
-        state = {"row": 0, "column": 0, "cells": 0, "text": False, "phonetic": 0}
-
-        def start(tag: str, attributes: dict[str, str]) -> None:
-            if tag == "row":
-                row.clear()
-                state["row"] = _int(attributes.get("r"), state["row"] + 1)
-                state["column"] = state["cells"] = 0
-            elif tag == "c":
-                state["cells"] += 1
-                reference = attributes.get("r", "")
-                letters = reference.rstrip("0123456789")
-                column = _column(letters) if letters else state["column"] + 1
-                if column > budget.limits.row_cells or state["cells"] > budget.limits.row_cells:
-                    raise _refuse("too_many_row_cells", row=state["row"],
-                                  limit=budget.limits.row_cells)
-                state["column"] = column
-                cell.clear()
-                cell.update(type=attributes.get("t", "n"), style=attributes.get("s"))
-                parts.clear()
-            elif tag in ("v", "t"):
-                state["text"] = True
-            elif tag == "rPh":
-                state["phonetic"] += 1
-
-        def end(tag: str) -> None:
-            if tag in ("v", "t"):
-                state["text"] = False
-            elif tag == "rPh":
-                state["phonetic"] -= 1
-            elif tag == "c":
-                row[state["column"]] = _cell(self._value(cell, "".join(parts)))
-            elif tag == "row":
-                budget.row(state["cells"], max(row, default=0))
-                if row:
-                    values = [""] * max(row)
-                    for column, value in row.items():
-                        values[column - 1] = value
-                    done.append((state["row"], values))
-
-        def text(data: str) -> None:
-            if state["text"] and not state["phonetic"]:
-                parts.append(data)
-                if sum(map(len, parts)) > _MAX_CELL_TEXT:
-                    raise _refuse("not_xlsx")
-
-        sheet = _Xml(self.archive, self.sheet, budget)
-        limits = budget.limits
-        sheet.count(((b"<row ", b"<row>", b":row ", b":row>"), limits.rows + 1,
-                     _refuse("too_many_rows", limit=limits.rows)),
-                    ((b"<c ", b"<c>", b"<c/", b":c ", b":c>", b":c/"), limits.cells,
-                     _refuse("too_many_cells", limit=limits.cells)))
-        for _chunk in sheet.events(start, end, text):
-            yield from done
-            done.clear()
-
-    def _value(self, cell: dict[str, Any], text: str) -> Any:
-        kind = cell["type"]
-        if kind == "s":
-            try:
-                return self.strings[int(text)]
-            except (ValueError, IndexError) as error:
-                raise _refuse("not_xlsx") from error
-        if kind in ("inlineStr", "str", "e"):
-            return text
-        if kind == "b":
-            return text.strip() in ("1", "true")
-        if kind == "d":
-            try:
-                return datetime.fromisoformat(text.strip())
-            except ValueError:
-                return text
-        if not text.strip():
-            return ""
-        try:
-            number: float = int(text) if text.strip().lstrip("-").isdigit() else float(text)
-        except ValueError:
-            return text
-        if _int(cell["style"], -1) in self.dates:
-            from openpyxl.utils.datetime import from_excel
-
-            with contextlib.suppress(ValueError, OverflowError, TypeError):
-                return from_excel(number, self.epoch)
-        return number
-
-
-def _int(text: str | None, default: int) -> int:
-    try:
-        return int(text) if text is not None else default
-    except ValueError:
-        return default
-
-
-def _column(letters: str) -> int:
-    number = 0
-    for letter in letters.upper():
-        if not "A" <= letter <= "Z":
-            raise _refuse("not_xlsx")
-        number = number * 26 + ord(letter) - 64
-        if number > 16_384:  # beyond Excel's last column, XFD
-            raise _refuse("not_xlsx")
-    return number
-
-
-def _xlsx_records(handle: BinaryIO, budget: _Budget) -> Iterator[tuple[int, list[Any]]]:
-    if handle.read(4) != b"PK\x03\x04":
-        raise _refuse("not_xlsx")
-    handle.seek(0)
-    try:
-        archive = zipfile.ZipFile(handle)
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise _refuse("not_xlsx") from error
-    with archive:
-        parts = archive.infolist()
-        if len(parts) > _MAX_PARTS:
-            raise _refuse("not_xlsx")
-        # What the archive says it unpacks to, before a byte is unpacked; the parts read are
-        # counted again as they stream, as a zip can lie about its sizes.
-        declared = sum(part.file_size for part in parts)
-        if declared > budget.limits.unpacked_mb * 1024 * 1024:
-            raise _refuse("too_much_unpacked", limit=budget.limits.unpacked_mb)
-        yield from _Workbook(archive, budget).rows()
-
-
-def _dangerous(text: str) -> bool:
-    """Would a spreadsheet treat this text as a formula (or a control character)?"""
-    if not text:
-        return False
-    if text[0] in "\t\r\n":
-        return True
-    return text.lstrip(" \t\r\n")[:1] in FORMULA_STARTS
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix a ' to text that a spreadsheet would run as a formula."""
-    if isinstance(value, str) and _dangerous(value):
-        return "'" + value
-    return value
-
-
-def _unneutralise(value: Any) -> Any:
-    """The reverse of :func:`neutralise`, so an exported file imports the values unchanged."""
-    if isinstance(value, str) and value.startswith("'") and _dangerous(value[1:]):
-        return value[1:]
-    return value
-
-
 def read(data: bytes, filename: str) -> Sheet:
     """Parse an uploaded file; raises :class:`ImportFileError` for the file as a whole."""
     check_size(len(data))
@@ -739,16 +246,18 @@ def read(data: bytes, filename: str) -> Sheet:
 
 
 def read_file(handle: BinaryIO, filename: str) -> Sheet:
-    """Parse an open file, streaming: it stops at the first limit (:class:`Limits`) passed."""
-    extension = Path(filename).suffix.lower()
-    if extension not in EXTENSIONS:
-        raise _refuse("file_type")
-    head = handle.read(8192)
-    handle.seek(0)
-    if not head.strip() and len(head) < 8192:
-        raise _refuse("empty")
-    budget = _Budget(Limits.configured())
-    records = (_xlsx_records if extension == ".xlsx" else _csv_records)(handle, budget)
+    """Parse an open file, streaming: it stops at the first limit
+    (:class:`~app.spreadsheets.Limits`) passed."""
+    try:
+        return _sheet(spreadsheets.records(handle, filename))
+    except ImportFileError:
+        raise
+    except SpreadsheetError as error:
+        raise ImportFileError(error.problems) from error
+
+
+def _sheet(records: Iterator[tuple[int, list[Any]]]) -> Sheet:
+    """The header and the known columns of every non-empty row."""
     headers: dict[str, str] = {}
     positions: dict[int, str] | None = None
     rows = []
@@ -761,7 +270,7 @@ def read_file(handle: BinaryIO, filename: str) -> Sheet:
         row = {}  # only the known columns are kept
         for position, key in positions.items():
             value = values[position] if position < len(values) else ""
-            row[key] = value if isinstance(value, date) else _unneutralise(str(value).strip())
+            row[key] = value if isinstance(value, date) else unneutralise(str(value).strip())
         rows.append((number, row))
     if positions is None:
         raise _refuse("empty")
@@ -1495,38 +1004,14 @@ def export_rows(filters: Filters) -> Iterator[list[Any]]:
                for column in COLUMNS]
 
 
-def _csv_value(value: Any) -> Any:
-    return value.strftime("%d-%m-%Y") if isinstance(value, date) else value
-
-
 def export_csv(rows: Iterable[list[Any]]) -> bytes:
-    """UTF-8 with BOM and ``;``: what Excel on Dutch Windows opens with the columns right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_csv_value(value) for value in row])
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+    """The list as CSV for Excel on Dutch Windows (see :func:`spreadsheets.write_csv`)."""
+    return spreadsheets.write_csv(rows)
 
 
 def export_xlsx(rows: Iterable[list[Any]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(_l("Stakeholders"))[:31])
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-            elif isinstance(value, date):
-                cell.number_format = "DD-MM-YYYY"
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The list as a workbook with one sheet, "Stakeholders" in the user's language."""
+    return spreadsheets.write_xlsx(rows, str(_l("Stakeholders")))
 
 
 def export(filters: Filters, file_format: str, *, actor: Any = None) -> tuple[bytes, int]:

@@ -14,8 +14,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth.forms import ConfirmForm
 from app.database import db, utcnow
+from app.edits import current_actor
+from app.forms import ConfirmForm
 from app.jobs.models import Job, JobStatus
 from app.jobs.services import enqueue, get_job
 from app.permissions import Permission, has_permission, require
@@ -28,10 +29,6 @@ MEDIA_TYPES = {
     "csv": "text/csv",  # Response adds "; charset=utf-8" to every text/ type
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def _me() -> Any:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -49,7 +46,7 @@ def import_upload() -> str | Response | tuple[str, int]:
             form.file.errors = [*form.file.errors, error.message]
         else:
             job = enqueue(CHECK, {"path": path, "name": (upload.filename or "")[-200:]},
-                          user=_me())
+                          user=current_actor())
             return redirect(url_for("stakeholders.import_show", job_id=job.id))
     if request.method == "POST":
         status = 400
@@ -132,7 +129,7 @@ def import_confirm(job_id: str) -> Response:
     started = _import_started_from(job)
     if started is None:
         started = enqueue(IMPORT, {"path": job.params["path"], "name": job.params.get("name", ""),
-                                   "check_job": job.id}, user=_me())
+                                   "check_job": job.id}, user=current_actor())
     return redirect(url_for("stakeholders.import_show", job_id=started.id))
 
 
@@ -145,7 +142,7 @@ def _filters() -> services.Filters:
 
 
 def _export(file_format: str) -> Response:
-    content, _count = transfer.export(_filters(), file_format, actor=_me())
+    content, _count = transfer.export(_filters(), file_format, actor=current_actor())
     db.session.commit()
     name = f"{_('stakeholders')}-{date.today().isoformat()}.{file_format}"
     return Response(content, mimetype=MEDIA_TYPES[file_format], headers={

@@ -11,19 +11,20 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.models import AuditEvent
 from app.audit.services import audit
-from app.auth.forms import ConfirmForm
 from app.database import checkpoint_erasure, db
+from app.edits import PageResult, Row, conflict_page, current_actor, form_errors, posted_version
 from app.errors import DomainError
+from app.forms import ConfirmForm
 from app.labels import field_label
 from app.pagination import paginate
 from app.permissions import Permission, require
 from app.stakeholders import services
 from app.stakeholders.blueprint import bp
 from app.stakeholders.forms import (
+    PRIVACY_FIELDS,
     EraseForm,
     MembershipForm,
     StakeholderForm,
@@ -32,8 +33,6 @@ from app.stakeholders.forms import (
 )
 from app.stakeholders.models import Kind, Membership, Stakeholder
 
-#: How many organisations the "add to an organisation" page offers at once.
-ORGANISATION_CHOICES = 20
 #: How many candidates the "merge into" page offers at once.
 MERGE_CANDIDATES = 20
 #: Fields on the conflict page, in the form's order.
@@ -95,7 +94,7 @@ def show(stakeholder_id: int):
         people: list[Membership] = []
     else:
         memberships, people = [], services.members(stakeholder)
-    from app.plans.services import plans_of_stakeholder
+    from app.plans.programme.services import plans_of_stakeholder
 
     involvements = plans_of_stakeholder([stakeholder.id])[stakeholder.id]
     return render_template("stakeholders/show.html", stakeholder=stakeholder,
@@ -109,13 +108,9 @@ def create():
     kind = _kind(request.args.get("kind"))
     form = StakeholderForm(kind=kind)
     if form.validate_on_submit():
-        try:
-            stakeholder = services.create(form.to_data())
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
+        with form_errors(form) as saved:
+            stakeholder = services.create(form.to_data(), actor=current_actor())
+        if saved:
             flash(_("%(name)s has been added to the register.", name=stakeholder.name),
                   "success")
             return redirect(url_for("stakeholders.show", stakeholder_id=stakeholder.id))
@@ -132,21 +127,14 @@ def edit(stakeholder_id: int):
         return _refusal(_("This person has been erased and cannot be changed."), stakeholder)
     form = StakeholderForm(data=form_values(stakeholder), kind=stakeholder.kind)
     if form.validate_on_submit():
-        version = request.form.get("version", "")  # as submitted, never a default
-        if not version.isdigit():
-            abort(400)
+        version = posted_version()  # as submitted, never a default
         submitted = form.to_data(stakeholder)
-        try:
-            services.update_stakeholder(stakeholder, submitted, expected_version=int(version))
-            db.session.commit()
-        except (services.EditConflict, StaleDataError):
-            # Someone else saved in between (before our check, or between check and commit).
-            db.session.rollback()
-            return _conflict(stakeholder, form, submitted)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
+        # A conflict: someone else saved in between (before our check, or before the commit).
+        with form_errors(form, conflict=lambda: _conflict(stakeholder, form, submitted)) \
+                as saved:
+            services.update_stakeholder(stakeholder, submitted, expected_version=version,
+                                        actor=current_actor())
+        if saved:
             flash(_("The changes to %(name)s have been saved.", name=stakeholder.name),
                   "success")
             return redirect(url_for("stakeholders.show", stakeholder_id=stakeholder.id))
@@ -156,26 +144,26 @@ def edit(stakeholder_id: int):
 
 
 def _conflict(stakeholder: Stakeholder, form: StakeholderForm,
-              submitted: services.StakeholderData):
-    """The current version and the submitted values side by side; nothing was saved."""
-    db.session.refresh(stakeholder)
-    fields = [name for name in CONFLICT_FIELDS
-              if stakeholder.is_person or name not in ("legal_ground", "consent_purpose",
-                                                       "consent_date", "consent_source",
-                                                       "retention_until")]
-    rows = []
-    for name in fields:
-        current, mine = displayed(stakeholder, name), displayed(submitted, name)
-        rows.append({"name": name, "label": field_label(name), "current": current,
-                     "submitted": mine, "differs": current != mine})
-    last_change = db.session.scalar(
+              submitted: services.StakeholderData) -> PageResult:
+    """The current version and the submitted values side by side, and who saved last; nothing
+    was saved. The form re-posts the submitted values with the current version."""
+
+    def rows() -> list[Row]:
+        return [(field_label(name), displayed(stakeholder, name), displayed(submitted, name))
+                for name in CONFLICT_FIELDS
+                if stakeholder.is_person or name not in PRIVACY_FIELDS]
+
+    return conflict_page("stakeholders/conflict.html", rows, form=form,
+                         version=lambda: stakeholder.version, stakeholder=stakeholder,
+                         last_change=_last_change(stakeholder))
+
+
+def _last_change(stakeholder: Stakeholder) -> AuditEvent | None:
+    return db.session.scalar(
         select(AuditEvent).options(joinedload(AuditEvent.actor))
         .where(AuditEvent.entity_type == "stakeholders",
                AuditEvent.entity_id == str(stakeholder.id))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(1))
-    form.version.data = str(stakeholder.version)  # to save the submitted values knowingly
-    return render_template("stakeholders/conflict.html", stakeholder=stakeholder, rows=rows,
-                           form=form, last_change=last_change), 409
 
 
 @bp.route("/<int:stakeholder_id>/archive", methods=["POST"])
@@ -187,7 +175,7 @@ def archive(stakeholder_id: int):
     if stakeholder.is_erased:
         return _refusal(_("This person has been erased and cannot be changed."), stakeholder)
     archived = request.form.get("archived") == "1"
-    services.set_archived(stakeholder, archived)
+    services.set_archived(stakeholder, archived, actor=current_actor())
     db.session.commit()
     flash(_("%(name)s has been archived: it no longer appears in the list.",
             name=stakeholder.name) if archived
@@ -205,37 +193,20 @@ def add_membership(stakeholder_id: int):
         return _refusal(_("This person has been erased and cannot be changed."), person)
     if not person.is_person:
         return _refusal(_("Only a person can be a member of an organisation."), person)
-    search = request.values.get("q", "").strip()[:200]
     form = MembershipForm()
-    found = list(db.session.scalars(services.list_query(
-        services.Filters(q=search, kind=Kind.ORGANISATION)).options(
-        lazyload(Stakeholder.tags), lazyload(Stakeholder.categories))
-        .limit(ORGANISATION_CHOICES)))
-    chosen = None
-    if request.method == "POST" and form.organisation.data:
-        chosen = services.get(form.organisation.data)
-        if chosen is not None and chosen not in found:
-            found.insert(0, chosen)
-    form.organisation.choices = [(organisation.id, organisation.name)
-                                 for organisation in found]
     if form.validate_on_submit():
-        if chosen is None or chosen.is_person or chosen.is_erased:
-            form.organisation.errors = [_("Choose an organisation from the list.")]
-        else:
-            try:
-                services.add_membership(person, chosen, function=form.function.data,
-                                        is_contact=bool(form.is_contact.data))
-            except DomainError as error:
-                db.session.rollback()
-                form.organisation.errors = [error.message]
-            else:
-                db.session.commit()
-                flash(_("%(person)s is now linked to %(organisation)s.", person=person.name,
-                        organisation=chosen.name), "success")
-                return redirect(url_for("stakeholders.show", stakeholder_id=person.id))
+        chosen = form.organisation.chosen[0]
+        with form_errors(form) as saved:
+            services.add_membership(person, chosen, function=form.function.data,
+                                    is_contact=bool(form.is_contact.data),
+                                    actor=current_actor())
+        if saved:
+            flash(_("%(person)s is now linked to %(organisation)s.", person=person.name,
+                    organisation=chosen.name), "success")
+            return redirect(url_for("stakeholders.show", stakeholder_id=person.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("stakeholders/membership_form.html", person=person, form=form,
-                           search=search, limit=ORGANISATION_CHOICES), status
+    return render_template("stakeholders/membership_form.html", person=person,
+                           form=form), status
 
 
 @bp.route("/<int:stakeholder_id>/organisations/<int:membership_id>/remove", methods=["POST"])
@@ -249,7 +220,7 @@ def remove_membership(stakeholder_id: int, membership_id: int):
     person, organisation = membership.person, membership.organisation
     if person.is_erased:
         return _refusal(_("This person has been erased and cannot be changed."), person)
-    services.remove_membership(membership)
+    services.remove_membership(membership, actor=current_actor())
     db.session.commit()
     flash(_("%(person)s is no longer linked to %(organisation)s.", person=person.name,
             organisation=organisation.name), "success")
@@ -296,7 +267,7 @@ def merge(source_id: int, target_id: int):
             abort(400)
         source_name = source.name
         try:
-            services.merge(source, target)
+            services.merge(source, target, actor=current_actor())
         except DomainError as error:
             db.session.rollback()
             return _refusal(error.message, target)
@@ -322,7 +293,7 @@ def export(stakeholder_id: int) -> Any:
         data = services.export_person(stakeholder)
     except DomainError as error:
         return {"status": 400, "error": error.message}, 400
-    audit("export", stakeholder)
+    audit("export", stakeholder, actor=current_actor())
     db.session.commit()
     body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
     # The file name carries the record number only: a name would end up in download folders.
@@ -343,7 +314,7 @@ def erase(stakeholder_id: int):
     form = EraseForm()
     if form.validate_on_submit():
         try:
-            services.erase(stakeholder, reason=form.reason.data)
+            services.erase(stakeholder, actor=current_actor(), reason=form.reason.data)
         except DomainError as error:
             db.session.rollback()
             return _refusal(error.message, stakeholder)

@@ -195,6 +195,24 @@ class Workflow:
     def phase_of(self, code: str) -> Phase:
         return self.state(code).phase
 
+    def _step(self, step: Transition | str) -> Transition:
+        return self.transition(step) if isinstance(step, str) else step
+
+    def target_phase(self, step: Transition | str) -> Phase:
+        """The phase a step (a transition or its name) leads into: a guard asking "does this
+        enter phase vastgesteld?" works the same for every workflow."""
+        return self.phase_of(self._step(step).target)
+
+    def source_phases(self, step: Transition | str) -> tuple[Phase, ...]:
+        """The phases of a step's source states, in declared order, without repeats."""
+        return tuple(dict.fromkeys(self.phase_of(code) for code in self._step(step).source))
+
+    def enters_phase(self, step: Transition | str, phase: Phase | str) -> bool:
+        """Whether the step leads into ``phase`` from a state outside it."""
+        transition = self._step(step)
+        return self.target_phase(transition) == phase and \
+            any(self.phase_of(code) != phase for code in transition.source)
+
     def validate(self) -> Workflow:
         """Raise :class:`WorkflowDefinitionError` listing every problem; return self if none."""
         validate_workflow(self)

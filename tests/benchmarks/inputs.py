@@ -17,9 +17,13 @@ import time
 from pathlib import Path
 
 from app.consultations import services
-from app.consultations.services import ConsultationData, InputData
+from app.consultations.inputs import answers
+from app.consultations.inputs import services as input_services
+from app.consultations.inputs.services import InputData
+from app.consultations.services import ConsultationData
 from app.database import db
 from app.plans import services as plans
+from app.plans.programme import services as programme
 from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
@@ -30,12 +34,12 @@ from tests.integration.test_input_pages import list_filters, seed_inputs
 
 def bench(app, inputs: int, repeat: int) -> list[tuple[str, int, float]]:
     plan = plans.create_plan(PlanData(title="Samen Krachtig", kind="beleidsplan"))
-    theme = plans.add_theme(plan, "Meedoen")
+    theme = programme.add_theme(plan, "Meedoen")
     meeting = services.create_consultation(plan, ConsultationData(
         title="Werkconferentie", format="werkconferentie"))
     person = register.create(StakeholderData(name="Jan de Vries"))
-    first = services.add_inputs(meeting, [InputData(original_text="Inbreng", kind="idee")])
-    answer = services.answer(first, "Zo doen we het.", "al_voorzien")
+    first = input_services.add_inputs(meeting, [InputData(original_text="Inbreng", kind="idee")])
+    answer = answers.answer(first, "Zo doen we het.", "al_voorzien")
     db.session.commit()
     started = time.perf_counter()
     seed_inputs(db, meeting, inputs, first_number=2, theme_id=theme.id, answer_id=answer.id,

@@ -25,12 +25,15 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from app.consultations import nota as notas
 from app.consultations import services
-from app.consultations.models import Answer, Consultation, Input, InputAnswer, InputTheme
+from app.consultations.inputs.answers import DECISIONS
+from app.consultations.inputs.models import Answer, Input, InputAnswer, InputTheme
+from app.consultations.models import Consultation
+from app.consultations.nota import jobs as nota_jobs
 from app.consultations.services import ConsultationData
 from app.database import db, utcnow
 from app.plans import services as plans
+from app.plans.programme import services as programme
 from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
@@ -54,7 +57,7 @@ def seed(reactions: int) -> int:
     """A plan and a comment period with ``reactions`` answered reactions; returns its id."""
     chance = random.Random(2017)
     plan = plans.create_plan(PlanData(title="Beleidsplan Samen Krachtig", kind="beleidsplan"))
-    themes = [plans.add_theme(plan, name).id for name in THEMES]
+    themes = [programme.add_theme(plan, name).id for name in THEMES]
     sections = [plans.add_section(plan, f"Hoofdstuk {n} {name}").id
                 for n, name in enumerate(THEMES, start=1)]
     period = services.create_consultation(plan, ConsultationData(
@@ -86,7 +89,7 @@ def seed(reactions: int) -> int:
     db.session.execute(sa.insert(InputTheme.__table__), [
         {"input_id": input_id, "theme_id": themes[index % len(themes)]}
         for index, input_id in enumerate(ids) if index % 11])  # every eleventh: no theme
-    decisions = list(services.DECISIONS)
+    decisions = list(DECISIONS)
     # Every tenth answer covers three reactions; the others one.
     batches, index = [], 0
     while index < len(ids):
@@ -123,10 +126,10 @@ def main() -> None:
             db.session.remove()
             consultation = db.session.get(Consultation, consultation_id)
             started, cpu = time.perf_counter(), time.process_time()
-            nota, seconds = notas.generate(consultation)
+            nota, seconds = nota_jobs.generate(consultation)
             db.session.commit()
             total, cpu = time.perf_counter() - started, time.process_time() - cpu
-            storage = Path(app.config["KOERS_STORAGE_DIR"]) / notas.FOLDER
+            storage = Path(app.config["KOERS_STORAGE_DIR"]) / nota_jobs.FOLDER
             sizes = {fmt: (storage / name).stat().st_size for fmt, name in nota.files.items()}
             if args.keep:
                 target = Path(args.keep)
@@ -136,7 +139,7 @@ def main() -> None:
             print(f"database: {sa.make_url(url).get_backend_name()}, "
                   f"{nota.reactions} answered reactions")
             print(f"{'collect (queries)':20} {seconds['collect']:7.2f} s")
-            for fmt in notas.FORMATS:
+            for fmt in nota_jobs.FORMATS:
                 print(f"{fmt:20} {seconds[fmt]:7.2f} s  {sizes[fmt] / 1e6:6.2f} MB")
             print(f"{'total':20} {total:7.2f} s  (CPU time of this process: {cpu:.2f} s)")
             db.session.remove()

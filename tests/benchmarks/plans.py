@@ -35,7 +35,9 @@ import sqlalchemy as sa
 from app.database import db, utcnow
 from app.plans import services
 from app.plans.models import Action, Plan, Section, Theme
-from app.plans.services import ActionData, PlanData
+from app.plans.programme import services as programme
+from app.plans.programme.services import ActionData
+from app.plans.services import PlanData
 from app.testing import TEST_PASSWORD, make_app, migrate, postgres_database
 
 SECRET = "benchmark-secret-key-not-for-production"
@@ -74,7 +76,7 @@ def seed(plans: int) -> int:
          "archived": False, "version": 1, "created_at": now, "updated_at": now}
         for n in range(plans - 2)])
     small = db.session.scalar(sa.select(Plan.id).where(Plan.title == "Plan 0000"))
-    services.add_action(db.session.get(Plan, small), ActionData(title="Eén actie"))
+    programme.add_action(db.session.get(Plan, small), ActionData(title="Eén actie"))
     db.session.commit()
     return big.id
 

@@ -15,6 +15,7 @@ from app.config import PROJECT_HOME
 from app.database import db
 from app.plans import services as plans
 from app.plans import transitions
+from app.plans.programme import services as programme
 from app.plans.services import PlanData
 
 pytestmark = pytest.mark.browser
@@ -39,7 +40,7 @@ def ontwerp(app, make_user):
                              actor=editor)
     plans.add_section(plan, "Iedereen doet mee", "Op zijn eigen manier.", actor=editor)
     for name in PILLARS:
-        plans.add_theme(plan, name, actor=editor)
+        programme.add_theme(plan, name, actor=editor)
     db.session.flush()
     transitions.take(plan, "coevorden.adopt_draft", user=editor,
                      values={"decided_on": date(2017, 5, 16)})

@@ -11,7 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from app.consultations import services
-from app.consultations.services import ConsultationData, InputData
+from app.consultations.inputs import answers
+from app.consultations.inputs import services as input_services
+from app.consultations.inputs.services import InputData
+from app.consultations.services import ConsultationData
 from app.database import db
 from app.plans import services as plans
 from app.plans.services import PlanData
@@ -34,10 +37,10 @@ def test_edit_pages_and_an_attachment(app, browser_page, axe_check, signed_in, m
         starts_at=datetime(2026, 3, 23, 13, tzinfo=UTC)))
     services.add_table(meeting, "Armoede")
     services.register_participant(meeting, register.create(StakeholderData(name="Els Bos")))
-    item = services.add_input(period, InputData(
+    item = input_services.add_input(period, InputData(
         original_text="Ik maak bezwaar.", kind="zienswijze", channel="brief",
         received_on=date(2017, 7, 1)))
-    answer = services.answer([item], "Wij handhaven het besluit.", "niet_overgenomen")
+    answer = answers.answer([item], "Wij handhaven het besluit.", "niet_overgenomen")
     db.session.commit()
     signed_in(make_user("editor"))
 

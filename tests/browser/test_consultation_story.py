@@ -22,9 +22,11 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app.consultations.models import Answer, Consultation, Input, InputAnswer
+from app.consultations.inputs.models import Answer, Input, InputAnswer
+from app.consultations.models import Consultation
 from app.database import db
 from app.plans import services as plans
+from app.plans.programme import services as programme
 from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
@@ -349,7 +351,7 @@ def plan(app, adviser):
         register.create(StakeholderData(name=name, email=email, categories=["inwoner"]))
     plan = plans.create_plan(PlanData(title=PLAN, kind="beleidsplan", owner_id=adviser.id))
     for theme in THEMES:
-        plans.add_theme(plan, theme)
+        programme.add_theme(plan, theme)
     sections = [plans.add_section(plan, title, "Tekst van het ontwerp.") for title in SECTIONS]
     db.session.commit()
     return plan, [section.id for section in sections]

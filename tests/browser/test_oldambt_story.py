@@ -17,11 +17,14 @@ from sqlalchemy import select
 
 from app.config import PROJECT_HOME
 from app.consultations import services as consultations
+from app.consultations.inputs import services as input_services
+from app.consultations.inputs.services import InputData
 from app.consultations.models import Consultation
-from app.consultations.services import ConsultationData, InputData
+from app.consultations.services import ConsultationData
 from app.database import db
 from app.plans import services as plans
 from app.plans import transitions
+from app.plans.programme import services as programme
 from app.plans.services import PlanData
 
 pytestmark = pytest.mark.browser
@@ -46,11 +49,11 @@ def story(app, make_user):
     plan = plans.create_plan(PlanData(title="Koers armoede en schulden", kind="koersdocument"),
                              actor=editor)
     plans.add_section(plan, "Waarom", "Samen tegen armoede.", actor=editor)
-    plans.add_theme(plan, "Armoede", actor=editor)
+    programme.add_theme(plan, "Armoede", actor=editor)
     meeting = consultations.create_consultation(plan, ConsultationData(
         title="Wijkgesprek armoede", format="werkconferentie"), actor=editor)
-    consultations.add_input(meeting, InputData(original_text="Eén formulier", kind="advies",
-                                               participant_group="inwoner"), actor=editor)
+    input_services.add_input(meeting, InputData(original_text="Eén formulier", kind="advies",
+                                                participant_group="inwoner"), actor=editor)
     transitions.take(plan, "oldambt.hold_conference", user=editor,
                      values={"decided_on": date(2024, 2, 1)})
     db.session.commit()

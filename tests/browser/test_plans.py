@@ -15,6 +15,7 @@ from sqlalchemy import select
 from app.database import db
 from app.plans import services
 from app.plans.models import Action, Plan
+from app.plans.programme import services as programme
 from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
@@ -214,7 +215,7 @@ def test_a_viewer_reads_but_cannot_change(app, browser_page, axe_check, signed_i
     plan = services.create_plan(PlanData(title="Beleidskader sociaal domein",
                                          kind="beleidskader"))
     services.add_section(plan, "Inleiding", "Samen denken, samen doen.")
-    services.add_theme(plan, "Armoede")
+    programme.add_theme(plan, "Armoede")
     db.session.commit()
     page = browser_page
     signed_in(make_user("viewer"))

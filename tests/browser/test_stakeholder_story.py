@@ -16,9 +16,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app.consultations import attachments
 from app.consultations import services as consultations
-from app.consultations.services import ConsultationData, InputData
+from app.consultations.inputs import attachments
+from app.consultations.inputs import services as input_services
+from app.consultations.inputs.services import InputData
+from app.consultations.services import ConsultationData
 from app.plans import services as plans
 from app.plans.services import PlanData
 from app.stakeholders.models import Membership, Stakeholder
@@ -145,7 +147,7 @@ def test_import_merge_export_and_erase_leave_no_trace(app, db, browser_page, axe
     period = consultations.create_consultation(plan, ConsultationData(
         title="Ontwerpbeleidsplan ter inzage", format="ter_inzage",
         published_on=date(2017, 5, 31)))
-    letter = consultations.add_input(period, InputData(
+    letter = input_services.add_input(period, InputData(
         original_text="Ik maak bezwaar.", kind="zienswijze", channel="brief",
         received_on=date(2017, 7, 1), stakeholder_id=person_id))
     scan = attachments.add_attachment(letter, attachments.Upload(

@@ -19,8 +19,12 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app.consultations import services
-from app.consultations.models import Answer, Consultation, Input, InputAnswer
-from app.consultations.services import ConsultationData, InputData
+from app.consultations.inputs import answers
+from app.consultations.inputs import services as input_services
+from app.consultations.inputs.models import Answer, Input, InputAnswer
+from app.consultations.inputs.services import InputData
+from app.consultations.models import Consultation
+from app.consultations.services import ConsultationData
 from app.database import db as database
 from app.plans import services as plans
 from app.plans.services import PlanData
@@ -36,7 +40,7 @@ def period(app, db) -> Consultation:
     plan = plans.create_plan(PlanData(title="Samen Krachtig", kind="beleidsplan"))
     consultation = services.create_consultation(plan, ConsultationData(
         title="Ontwerp ter inzage", format="ter_inzage", published_on=date(2017, 5, 31)))
-    services.add_inputs(consultation, [InputData(
+    input_services.add_inputs(consultation, [InputData(
         original_text="Ik maak bezwaar.", kind="zienswijze", channel="brief",
         received_on=date(2017, 6, 1))])
     db.session.commit()
@@ -93,8 +97,8 @@ def someone_else_answers(app: Flask) -> None:
     """Another editor's answer, committed from another thread with its own session."""
     def answer() -> None:
         with app.app_context():
-            services.answer([database.session.scalars(select(Input)).one()], THEIRS,
-                            "niet_overgenomen")
+            answers.answer([database.session.scalars(select(Input)).one()], THEIRS,
+                           "niet_overgenomen")
             database.session.commit()
 
     thread = threading.Thread(target=answer)
@@ -120,14 +124,14 @@ def test_an_input_answered_while_the_save_runs_is_a_conflict(app, db, period, ed
     the race the service must catch under its own transaction."""
     first, _second = editors
     mine = answer_form(first, period, MINE)
-    read_open_inputs = services.open_inputs
+    read_open_inputs = input_services.open_inputs
 
     def open_inputs_then_someone_answers(consultation: Consultation) -> list[Input]:
         found = read_open_inputs(consultation)
         someone_else_answers(app)
         return found
 
-    monkeypatch.setattr(services, "open_inputs", open_inputs_then_someone_answers)
+    monkeypatch.setattr(input_services, "open_inputs", open_inputs_then_someone_answers)
     response = first.post(f"/consultations/{period.id}/answer", data=mine)
     assert_conflict_page(response, THEIRS, MINE)
     assert_only_the_first_answer_stands(db, THEIRS)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, text
 
 from app.config import PROJECT_HOME
-from app.consultations import services as consultations
+from app.consultations.inputs import services as input_services
 from app.consultations.models import Consultation
 from app.database import db as core_db
 from app.plans.models import Plan, Transition
@@ -52,7 +52,7 @@ def test_the_demo_story_replays_samen_krachtig(story, db):
     meetings = list(db.session.scalars(select(Consultation).where(
         Consultation.format == "inspraakbijeenkomst").order_by(Consultation.starts_at)))
     assert [m.starts_at.date() for m in meetings] == [date(2017, 6, 21), date(2017, 6, 26)]
-    lateness = {item.number: item.late for item in consultations.open_inputs(period)}
+    lateness = {item.number: item.late for item in input_services.open_inputs(period)}
     assert lateness == {}  # every reaction answered
     assert db.session.execute(text(
         "select count(*) from coevorden_pillars where is_main")).scalar() == 1

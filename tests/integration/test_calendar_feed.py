@@ -14,8 +14,10 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.consultations import services
+from app.consultations.inputs import services as input_services
+from app.consultations.inputs.services import InputData
 from app.consultations.models import CalendarFeed
-from app.consultations.services import ConsultationData, InputData
+from app.consultations.services import ConsultationData
 from app.plans import services as plans
 from app.plans.services import PlanData
 
@@ -83,9 +85,9 @@ def test_the_feed_holds_the_meetings_and_last_days_of_own_plans_only(app, client
     published = date.today() - timedelta(days=7)
     period = services.create_consultation(plan, ConsultationData(
         title="Ontwerp ter inzage", format="ter_inzage", published_on=published))
-    services.add_input(period, InputData(original_text="Geheime zienswijze van Jan Smit",
-                                         summary="Samenvatting van Jan Smit",
-                                         kind="zienswijze", received_on=published))
+    input_services.add_input(period, InputData(original_text="Geheime zienswijze van Jan Smit",
+                                               summary="Samenvatting van Jan Smit",
+                                               kind="zienswijze", received_on=published))
     plan_of(db, user, "Gearchiveerd plan", archived=True)
     plan_of(db, make_user("editor"), "Plan van een ander")
     gone = services.create_consultation(plan, ConsultationData(

@@ -13,17 +13,14 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.consultations import services
-from app.consultations.models import (
-    Answer,
-    Consultation,
-    ConsultationTable,
-    CoSignatory,
-    Input,
-    InputTheme,
-    Registration,
-)
-from app.consultations.services import ConsultationData, InputData
+from app.consultations.inputs import answers
+from app.consultations.inputs import services as input_services
+from app.consultations.inputs.models import Answer, CoSignatory, Input, InputTheme
+from app.consultations.inputs.services import InputData
+from app.consultations.models import Consultation, ConsultationTable, Registration
+from app.consultations.services import ConsultationData
 from app.plans import services as plans
+from app.plans.programme import services as programme
 from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
@@ -159,7 +156,7 @@ def test_the_kennisgeving_is_shown_edited_and_generated_again(client, login_as, 
 
 def test_moving_a_comment_period_recomputes_the_lateness_of_its_reactions(client, login_as, db,
                                                                           period):
-    on_time, late = services.add_inputs(period, [
+    on_time, late = input_services.add_inputs(period, [
         InputData(original_text="Op tijd", kind="zienswijze", channel="brief",
                   received_on=date(2017, 7, 11)),
         InputData(original_text="Te laat", kind="zienswijze", channel="brief",
@@ -223,8 +220,8 @@ def test_a_consultation_without_input_is_deleted_and_one_with_input_archived(
         client, login_as, db, plan, meeting, period):
     services.add_table(meeting, "Armoede")
     services.register_participant(meeting, register.create(StakeholderData(name="Els")))
-    services.add_input(period, InputData(original_text="Bezwaar", kind="zienswijze",
-                                         channel="brief", received_on=date(2017, 6, 1)))
+    input_services.add_input(period, InputData(original_text="Bezwaar", kind="zienswijze",
+                                               channel="brief", received_on=date(2017, 6, 1)))
     db.session.commit()
     login_as("editor")
     response = client.submit(f"/consultations/{meeting.id}/delete")
@@ -245,11 +242,11 @@ def test_a_consultation_without_input_is_deleted_and_one_with_input_archived(
 
 def test_tables_are_edited_and_removed_unless_input_came_from_them(client, login_as, db, plan,
                                                                    meeting):
-    theme = plans.add_theme(plan, "Armoede")
+    theme = programme.add_theme(plan, "Armoede")
     used = services.add_table(meeting, "Eenzaamheid")
     spare = services.add_table(meeting, "Vervoer")
-    services.add_input(meeting, InputData(original_text="Meer bankjes", kind="idee",
-                                          table_id=used.id))
+    input_services.add_input(meeting, InputData(original_text="Meer bankjes", kind="idee",
+                                                table_id=used.id))
     db.session.commit()
     login_as("editor")
     page = text(client.get(f"/consultations/{meeting.id}"))
@@ -300,7 +297,7 @@ def test_attendance_is_ticked_per_registration_and_a_registration_removed(client
 def test_editing_an_input_recomputes_its_lateness_and_keeps_a_stale_edit_out(
         client, login_as, db, plan, period):
     signer = register.create(StakeholderData(name="Anna de Vries"))
-    item = services.add_input(period, InputData(
+    item = input_services.add_input(period, InputData(
         original_text="Ik maak bezwaar.", kind="zienswijze", channel="brief",
         received_on=date(2017, 7, 14), co_signatory_ids=[signer.id]))
     db.session.commit()
@@ -343,8 +340,8 @@ def test_editing_an_input_recomputes_its_lateness_and_keeps_a_stale_edit_out(
 
 
 def test_themes_of_an_input_are_changed(client, login_as, db, plan, meeting):
-    themes = [plans.add_theme(plan, "Armoede"), plans.add_theme(plan, "Vervoer")]
-    item = services.add_input(meeting, InputData(original_text="Idee", kind="idee"))
+    themes = [programme.add_theme(plan, "Armoede"), programme.add_theme(plan, "Vervoer")]
+    item = input_services.add_input(meeting, InputData(original_text="Idee", kind="idee"))
     db.session.commit()
     login_as("editor")
     assert client.submit(f"/consultations/inputs/{item.id}/edit", {
@@ -358,13 +355,13 @@ def test_themes_of_an_input_are_changed(client, login_as, db, plan, meeting):
 def test_re_answering_keeps_old_and_new_in_the_audit_trail(client, login_as, db, plan,
                                                            period):
     section = plans.add_section(plan, "Dagbesteding", "Tekst")
-    first, second = services.add_inputs(period, [
+    first, second = input_services.add_inputs(period, [
         InputData(original_text="Bezwaar A", kind="zienswijze", channel="brief",
                   received_on=date(2017, 6, 1)),
         InputData(original_text="Bezwaar B", kind="zienswijze", channel="brief",
                   received_on=date(2017, 6, 2))])
-    answer = services.answer([first, second], "Wij handhaven het besluit.",
-                             "niet_overgenomen")
+    answer = answers.answer([first, second], "Wij handhaven het besluit.",
+                            "niet_overgenomen")
     db.session.commit()
     login_as("editor")
     page = text(client.get(f"/consultations/inputs/{first.id}"))
@@ -398,9 +395,10 @@ def editing_paths(db, meeting, period):
     table = services.add_table(meeting, "Vervoer")
     registration = services.register_participant(
         meeting, register.create(StakeholderData(name="Els")))
-    item = services.add_input(period, InputData(original_text="Bezwaar", kind="zienswijze",
-                                                channel="brief", received_on=date(2017, 6, 1)))
-    answer = services.answer([item], "Antwoord", "al_voorzien")
+    item = input_services.add_input(period, InputData(original_text="Bezwaar", kind="zienswijze",
+                                                      channel="brief",
+                                                      received_on=date(2017, 6, 1)))
+    answer = answers.answer([item], "Antwoord", "al_voorzien")
     db.session.commit()
     paths = [f"/consultations/{meeting.id}/edit", f"/consultations/{meeting.id}/delete",
              f"/consultations/tables/{table.id}/edit", f"/consultations/tables/{table.id}/delete",

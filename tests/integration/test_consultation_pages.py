@@ -11,10 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from app.consultations import services
+from app.consultations.inputs import services as input_services
+from app.consultations.inputs.services import InputData
 from app.consultations.models import Consultation, ConsultationTable, Registration
-from app.consultations.services import ConsultationData, InputData
+from app.consultations.services import ConsultationData
 from app.plans import services as plans
 from app.plans.models import Plan
+from app.plans.programme import services as programme
 from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
@@ -147,7 +150,7 @@ def test_the_extension_days_are_named(client, login_as, db):
 
 def test_a_table_is_added_and_a_participant_registered(client, login_as, db):
     plan = new_plan(db)
-    theme = plans.add_theme(plan, "Armoede en schulden")
+    theme = programme.add_theme(plan, "Armoede en schulden")
     facilitator = register.create(StakeholderData(name="Welzijn Berkelland",
                                                   kind="organisation"))
     resident = register.create(StakeholderData(name="Henk de Vries"))
@@ -241,8 +244,8 @@ def test_an_erased_participant_shows_as_erased(client, login_as, db):
     person = register.create(StakeholderData(name="Wilhelmina Zonderland"))
     db.session.flush()
     services.register_participant(found, person, attended=True)
-    services.add_input(found, InputData(original_text="Meer buurtcoaches.", kind="idee",
-                                        stakeholder_id=person.id))
+    input_services.add_input(found, InputData(original_text="Meer buurtcoaches.", kind="idee",
+                                              stakeholder_id=person.id))
     db.session.commit()
     register.erase(person)
     db.session.commit()

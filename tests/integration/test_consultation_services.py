@@ -11,10 +11,15 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.consultations import services
-from app.consultations.models import Consultation, CoSignatory, Input, InputAnswer
-from app.consultations.services import ConsultationData, InputData
+from app.consultations.inputs import answers
+from app.consultations.inputs import services as input_services
+from app.consultations.inputs.models import CoSignatory, Input, InputAnswer
+from app.consultations.inputs.services import InputData
+from app.consultations.models import Consultation
+from app.consultations.services import ConsultationData
 from app.errors import DomainError
 from app.plans import services as plans
+from app.plans.programme import services as programme
 from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
@@ -71,7 +76,7 @@ def test_meeting_tables_registrations_and_bulk_input(app, db, plan):
     stamm = register.create(StakeholderData(name="CMO STAMM", kind="organisation",
                                             categories=["maatschappelijke_partner"]))
     resident = register.create(StakeholderData(name="Anna de Vries", categories=["inwoner"]))
-    theme = plans.add_theme(plan, "Armoede")
+    theme = programme.add_theme(plan, "Armoede")
     db.session.flush()
     conference = services.create_consultation(plan, ConsultationData(
         title="Werkconferentie sociaal domein", format="werkconferentie",
@@ -80,26 +85,26 @@ def test_meeting_tables_registrations_and_bulk_input(app, db, plan):
         organiser_id=stamm.id, channels=["website", "lokale_media"]))
     table = services.add_table(conference, "Armoede", facilitator=stamm, theme=theme)
     services.register_participant(conference, resident, attended=True)
-    inputs = services.add_inputs(conference, [
+    inputs = input_services.add_inputs(conference, [
         InputData(original_text=f"Post-it {n}", kind="idee", table_id=table.id,
                   participant_group="partner", theme_ids=[theme.id]) for n in range(50)])
-    services.add_input(conference, InputData(original_text="Meer inloop in de wijk",
-                                             kind="advies", stakeholder_id=resident.id))
+    input_services.add_input(conference, InputData(original_text="Meer inloop in de wijk",
+                                                   kind="advies", stakeholder_id=resident.id))
     db.session.commit()
     assert [item.number for item in inputs][:3] == [1, 2, 3] and len(inputs) == 50
     own = db.session.scalars(select(Input).where(Input.stakeholder_id == resident.id)).one()
     assert own.number == 51 and own.participant_group == "inwoner"  # from her category
     assert not own.late  # lateness only for comment periods
     with app.test_request_context(), pytest.raises(DomainError) as error:
-        services.add_inputs(conference, [InputData(original_text="goed", kind="idee"),
-                                         InputData(original_text=" ", kind="idee")])
+        input_services.add_inputs(conference, [InputData(original_text="goed", kind="idee"),
+                                               InputData(original_text=" ", kind="idee")])
     assert error.value.field == "original_text"
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Input)) == 51  # none of two
 
-    services.mark_processed(inputs[:10], used=True)
+    answers.mark_processed(inputs[:10], used=True)
     db.session.commit()
-    assert len(services.open_inputs(conference)) == 41
+    assert len(input_services.open_inputs(conference)) == 41
 
 
 def test_written_reactions_late_or_on_time_and_answers(app, db, plan):
@@ -107,43 +112,43 @@ def test_written_reactions_late_or_on_time_and_answers(app, db, plan):
     section = plans.add_section(plan, "Meedoen", "Iedereen doet mee.")
     signer = register.create(StakeholderData(name="Bert Jansen"))
     db.session.commit()
-    on_time = services.add_input(period, InputData(
+    on_time = input_services.add_input(period, InputData(
         original_text="Ik mis de mantelzorgers.", kind="zienswijze", channel="e-mail",
         received_on=date(2017, 7, 11)))
-    posted = services.add_input(period, InputData(
+    posted = input_services.add_input(period, InputData(
         original_text="Brief van de buurtvereniging.", kind="zienswijze", channel="brief",
         received_on=date(2017, 7, 14), postmarked_on=date(2017, 7, 10),
         co_signatory_ids=[signer.id]))
-    late = services.add_input(period, InputData(
+    late = input_services.add_input(period, InputData(
         original_text="Te laat maar belangrijk.", kind="zienswijze", channel="brief",
         received_on=date(2017, 7, 20), postmarked_on=date(2017, 7, 12)))
     db.session.commit()
     assert (on_time.late, posted.late, late.late) == (False, False, True)  # kept, flagged
     assert db.session.scalars(select(CoSignatory.stakeholder_id)).all() == [signer.id]
-    assert [i.number for i in services.open_inputs(period)] == [1, 2, 3]
+    assert [i.number for i in input_services.open_inputs(period)] == [1, 2, 3]
 
     with app.test_request_context(), pytest.raises(DomainError) as error:
-        services.add_input(period, InputData(original_text="x", kind="zienswijze",
-                                             received_on=date(2017, 7, 1),
-                                             postmarked_on=date(2017, 7, 2)))
+        input_services.add_input(period, InputData(original_text="x", kind="zienswijze",
+                                                   received_on=date(2017, 7, 1),
+                                                   postmarked_on=date(2017, 7, 2)))
     assert error.value.field == "postmarked_on"
     with app.test_request_context(), pytest.raises(DomainError) as error:
-        services.add_input(period, InputData(original_text="x", kind="zienswijze"))
+        input_services.add_input(period, InputData(original_text="x", kind="zienswijze"))
     assert error.value.field == "received_on"
     db.session.rollback()
 
-    both = services.answer([on_time, posted], "Mantelzorg krijgt een eigen paragraaf.",
-                           "overgenomen", changed_section=section)
+    both = answers.answer([on_time, posted], "Mantelzorg krijgt een eigen paragraaf.",
+                          "overgenomen", changed_section=section)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(InputAnswer).where(
         InputAnswer.answer_id == both.id)) == 2
-    assert services.answer_of([on_time, posted, late]) == {on_time.id: both, posted.id: both}
-    assert [i.number for i in services.open_inputs(period)] == [3]
+    assert answers.answer_of([on_time, posted, late]) == {on_time.id: both, posted.id: both}
+    assert [i.number for i in input_services.open_inputs(period)] == [3]
     with app.test_request_context(), pytest.raises(DomainError) as error:
-        services.answer([late], "", "overgenomen")
+        answers.answer([late], "", "overgenomen")
     assert error.value.field == "text"
     with app.test_request_context(), pytest.raises(DomainError) as error:
-        services.answer([late], "Nee.", "misschien")
+        answers.answer([late], "Nee.", "misschien")
     assert error.value.field == "decision"
 
 
@@ -153,7 +158,7 @@ def test_input_of_an_erased_person_stays_unattributed(app, db, plan):
                                              email="w.zonderland@example.nl",
                                              categories=["mantelzorger"]))
     db.session.flush()
-    item = services.add_input(period, InputData(
+    item = input_services.add_input(period, InputData(
         original_text="Respijtzorg moet dichterbij.", kind="zienswijze", channel="brief",
         stakeholder_id=person.id, received_on=date(2017, 6, 20)))
     db.session.commit()
@@ -168,27 +173,27 @@ def test_input_of_an_erased_person_stays_unattributed(app, db, plan):
 
 def test_coverage_per_theme_and_group_and_what_is_open(app, db, plan, client, login_as,
                                                         count_queries):
-    armoede = plans.add_theme(plan, "Armoede")
-    jeugd = plans.add_theme(plan, "Jeugd")
+    armoede = programme.add_theme(plan, "Armoede")
+    jeugd = programme.add_theme(plan, "Jeugd")
     db.session.flush()
     meeting = services.create_consultation(plan, ConsultationData(
         title="Werkconferentie", format="werkconferentie"))
     period = comment_period(plan)
-    services.add_inputs(meeting, [
+    input_services.add_inputs(meeting, [
         InputData(original_text="a", kind="idee", participant_group="inwoner",
                   theme_ids=[armoede.id]),
         InputData(original_text="b", kind="idee", participant_group="partner",
                   theme_ids=[armoede.id, jeugd.id]),
         InputData(original_text="c", kind="advies", participant_group="adviesraad")])
-    reaction = services.add_input(period, InputData(
+    reaction = input_services.add_input(period, InputData(
         original_text="d", kind="zienswijze", channel="brief", received_on=date(2017, 6, 1),
         participant_group="inwoner", theme_ids=[jeugd.id]))
     db.session.commit()
-    services.answer([reaction], "Dank u wel.", "al_voorzien")
+    answers.answer([reaction], "Dank u wel.", "al_voorzien")
     db.session.commit()
     assert plan.title  # loaded before counting
     with count_queries() as counter:
-        figures = services.coverage(plan)
+        figures = input_services.coverage(plan)
     assert counter.count == 4
     assert figures.by_theme[armoede.id] == {"inwoner": 1, "partner": 1}
     assert figures.by_theme[jeugd.id] == {"partner": 1, "inwoner": 1}

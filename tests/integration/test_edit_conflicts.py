@@ -24,20 +24,18 @@ from sqlalchemy.orm.attributes import flag_modified
 from app.auth import services as accounts
 from app.auth.models import User
 from app.consultations import services
-from app.consultations.models import (
-    Answer,
-    Consultation,
-    ConsultationTable,
-    FeedbackLetter,
-    FeedbackMailing,
-    Input,
-    LetterStatus,
-    Registration,
-)
-from app.consultations.services import ConsultationData, InputData
+from app.consultations.feedback.models import FeedbackLetter, FeedbackMailing, LetterStatus
+from app.consultations.inputs import answers
+from app.consultations.inputs import services as input_services
+from app.consultations.inputs.models import Answer, Input
+from app.consultations.inputs.services import InputData
+from app.consultations.models import Consultation, ConsultationTable, Registration
+from app.consultations.services import ConsultationData
 from app.plans import services as plans
 from app.plans.models import Action, Goal, Plan, Section, Theme
-from app.plans.services import ActionData, PlanData
+from app.plans.programme import services as programme
+from app.plans.programme.services import ActionData
+from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.models import Stakeholder
 from app.stakeholders.services import StakeholderData
@@ -76,9 +74,9 @@ class Scene:
 def scene(app, db) -> Scene:
     plan = plans.create_plan(PlanData(title="Samen Krachtig", kind="beleidsplan"))
     section = plans.add_section(plan, "Mantelzorg", "Wie zorgt, krijgt steun.")
-    theme = plans.add_theme(plan, "Armoede", "Niemand valt buiten.")
-    goal = plans.add_goal(theme, "Minder huishoudens in armoede")
-    action = plans.add_action(plan, ActionData(title="Buurtcoaches", theme_id=theme.id))
+    theme = programme.add_theme(plan, "Armoede", "Niemand valt buiten.")
+    goal = programme.add_goal(theme, "Minder huishoudens in armoede")
+    action = programme.add_action(plan, ActionData(title="Buurtcoaches", theme_id=theme.id))
     person = register.create(StakeholderData(name="Anna de Vries", email="anna@example.nl"))
     meeting = services.create_consultation(plan, ConsultationData(
         title="Werkconferentie", format="werkconferentie", location="De Schouwburg",
@@ -88,10 +86,10 @@ def scene(app, db) -> Scene:
     registration = services.register_participant(meeting, person)
     period = services.create_consultation(plan, ConsultationData(
         title="Ontwerp ter inzage", format="ter_inzage", published_on=date(2017, 5, 31)))
-    answered, still_open = services.add_inputs(period, [
+    answered, still_open = input_services.add_inputs(period, [
         InputData(original_text=f"Zienswijze {n}", kind="zienswijze", channel="brief",
                   stakeholder_id=person.id, received_on=date(2017, 6, 1)) for n in (1, 2)])
-    answer = services.answer([answered], "Dat nemen we over.", "overgenomen")
+    answer = answers.answer([answered], "Dat nemen we over.", "overgenomen")
     mailing = FeedbackMailing(consultation_id=period.id)
     db.session.add(mailing)
     db.session.flush()

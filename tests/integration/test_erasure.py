@@ -15,18 +15,17 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
-from app.consultations import attachments, services
-from app.consultations.models import (
-    Attachment,
-    Consultation,
-    FeedbackLetter,
-    FeedbackMailing,
-    Input,
-    LetterStatus,
-)
-from app.consultations.services import ConsultationData, InputData
+from app.consultations import services
+from app.consultations.feedback.models import FeedbackLetter, FeedbackMailing, LetterStatus
+from app.consultations.inputs import answers, attachments
+from app.consultations.inputs import services as input_services
+from app.consultations.inputs.models import Attachment, Input
+from app.consultations.inputs.services import InputData
+from app.consultations.models import Consultation
+from app.consultations.services import ConsultationData
 from app.plans import services as plans
 from app.plans.models import Involvement
+from app.plans.programme import services as programme
 from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.models import Membership
@@ -80,18 +79,18 @@ class Scene:
             website=WEBSITE, notes="Belt op dinsdag", **person))
         register.add_membership(self.person, self.organisation, function="Secretaris Dijkstra")
         self.plan = plans.create_plan(PlanData(title="Samen Krachtig", kind="beleidsplan"))
-        plans.involve(self.plan, self.person, "klankbord", note="Ineke Dijkstra belt terug")
+        programme.involve(self.plan, self.person, "klankbord", note="Ineke Dijkstra belt terug")
         self.period = services.create_consultation(self.plan, ConsultationData(
             title="Ontwerpbeleidsplan ter inzage", format="ter_inzage",
             published_on=date(2017, 5, 31), organiser_id=self.person.id))
         assert NAME in self.period.notice
-        self.letter = services.add_input(self.period, InputData(
+        self.letter = input_services.add_input(self.period, InputData(
             original_text=f"Ik maak bezwaar.\nMet vriendelijke groet,\n{NAME}\n{ADDRESS}\n"
                           f"{PHONE}, {EMAIL}",
             summary="Mevrouw Dijkstra maakt bezwaar tegen de bezuiniging",
             kind="zienswijze", channel="brief", received_on=date(2017, 7, 1),
             stakeholder_id=self.person.id))
-        self.signed = services.add_input(self.period, InputData(
+        self.signed = input_services.add_input(self.period, InputData(
             original_text="Wij willen meer bankjes. Piet Post en I. Dijkstra",
             kind="zienswijze", channel="brief", received_on=date(2017, 7, 2),
             stakeholder_id=self.neighbour.id, co_signatory_ids=[self.person.id]))
@@ -100,8 +99,8 @@ class Scene:
         self.signatures = attachments.add_attachment(self.signed, attachments.Upload(
             data=PNG, content_type="image/png",
             original_name="handtekeningen Post en Dijkstra"))
-        services.answer([self.letter], "Geachte mevrouw Dijkstra, het plan is aangepast.",
-                        "niet_overgenomen")
+        answers.answer([self.letter], "Geachte mevrouw Dijkstra, het plan is aangepast.",
+                       "niet_overgenomen")
         mailing = FeedbackMailing(consultation_id=self.period.id)
         db.session.add(mailing)
         db.session.flush()

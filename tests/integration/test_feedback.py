@@ -15,9 +15,13 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import func, select, update
 
 from app.audit.models import AuditEvent
-from app.consultations import feedback, services
-from app.consultations.models import FeedbackLetter, FeedbackMailing, LetterStatus
-from app.consultations.services import ConsultationData, InputData
+from app.consultations import services
+from app.consultations.feedback import services as feedback
+from app.consultations.feedback.models import FeedbackLetter, FeedbackMailing, LetterStatus
+from app.consultations.inputs import answers
+from app.consultations.inputs import services as input_services
+from app.consultations.inputs.services import InputData
+from app.consultations.services import ConsultationData
 from app.database import db as database
 from app.errors import DomainError
 from app.jobs.models import Job, JobStatus
@@ -69,7 +73,7 @@ class Scene:
             published_on=date(2017, 5, 31)))
 
         def reaction(text_: str, who=None, **extra):
-            return services.add_input(self.period, InputData(
+            return input_services.add_input(self.period, InputData(
                 original_text=text_, kind="zienswijze", channel="brief",
                 stakeholder_id=who.id if who else None, received_on=date(2017, 7, 1),
                 **extra))
@@ -79,10 +83,10 @@ class Scene:
         self.second = reaction("Te weinig voor jongeren.", self.bert)
         self.anonymous = reaction("Anoniem: meer bankjes.")
         self.open = reaction("Nog geen antwoord op deze.", self.anna)
-        services.answer([self.first], "We voegen een paragraaf over mantelzorg toe.",
-                        "overgenomen", changed_section=self.section)
-        services.answer([self.second, self.anonymous], "Dit zit al in het jeugdbeleid.",
-                        "al_voorzien")
+        answers.answer([self.first], "We voegen een paragraaf over mantelzorg toe.",
+                       "overgenomen", changed_section=self.section)
+        answers.answer([self.second, self.anonymous], "Dit zit al in het jeugdbeleid.",
+                       "al_voorzien")
         database.session.commit()
 
 
@@ -132,11 +136,11 @@ def test_meeting_input_says_whether_it_was_used(app, db):
         anna = register.create(StakeholderData(name="Anna de Vries", email="anna@example.nl"))
         meeting = services.create_consultation(plan, ConsultationData(
             title="Werkconferentie", format="werkconferentie"))
-        used, unused = services.add_inputs(meeting, [
+        used, unused = input_services.add_inputs(meeting, [
             InputData(original_text="Meer inloop", kind="idee", stakeholder_id=anna.id),
             InputData(original_text="Gratis bus", kind="idee", stakeholder_id=anna.id)])
-        services.mark_processed([used], True)
-        services.mark_processed([unused], False)
+        answers.mark_processed([used], True)
+        answers.mark_processed([unused], False)
         db.session.commit()
         mailing = feedback.create_mailing(meeting)
     lines = letters(mailing.id)[0].body.splitlines()
@@ -170,7 +174,7 @@ def test_nobody_is_told_twice_and_new_answers_give_a_new_letter(app, db, scene):
         feedback.create_mailing(scene.period)  # nothing new
     db.session.rollback()
     with app.test_request_context():
-        services.answer([scene.open], "Dank u, we nemen het mee.", "deels_overgenomen")
+        answers.answer([scene.open], "Dank u, we nemen het mee.", "deels_overgenomen")
         db.session.commit()
     second = send(app, scene.period)
     again = letters(second.id)
@@ -216,7 +220,7 @@ def test_the_job_writes_one_eml_per_email_and_running_it_again_sends_nothing(app
 def test_a_letter_left_sending_is_held_and_never_resent(app, db, scene):
     app.config["KOERS_JOBS_INLINE"] = True
     with app.test_request_context():
-        mailing = feedback.FeedbackMailing(consultation_id=scene.period.id)
+        mailing = FeedbackMailing(consultation_id=scene.period.id)
         db.session.add(mailing)
         db.session.flush()
         recipients = feedback.recipients(scene.period)
@@ -454,10 +458,10 @@ def test_the_outbox_lists_letters_with_their_status(app, client, login_as, db, s
         for number in range(20):
             person = register.create(StakeholderData(name=f"Deelnemer {number}",
                                                      email=f"d{number}@example.nl"))
-            item = services.add_input(scene.period, InputData(
+            item = input_services.add_input(scene.period, InputData(
                 original_text="Meer", kind="zienswijze", stakeholder_id=person.id,
                 received_on=date(2017, 7, 1)))
-            services.answer([item], "Ja", "overgenomen")
+            answers.answer([item], "Ja", "overgenomen")
         db.session.commit()
     with count_queries() as page_waiting:
         client.get(f"/consultations/{scene.period.id}/feedback")  # 20 more in the preview

@@ -15,9 +15,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.consultations import feedback, services
-from app.consultations.models import FeedbackLetter, LetterStatus
-from app.consultations.services import ConsultationData, InputData
+from app.consultations import services
+from app.consultations.feedback import services as feedback
+from app.consultations.feedback.models import FeedbackLetter, FeedbackMailing, LetterStatus
+from app.consultations.inputs import answers
+from app.consultations.inputs import services as input_services
+from app.consultations.inputs.services import InputData
+from app.consultations.services import ConsultationData
 from app.database import db
 from app.errors import DomainError
 from app.plans import services as plans
@@ -107,11 +111,11 @@ def test_killing_the_worker_mid_mailing_sends_nothing_twice(database_url, tmp_pa
                 for number in range(1, PEOPLE + 1):
                     person = register.create(StakeholderData(
                         name=f"Deelnemer {number}", email=f"deelnemer{number}@example.nl"))
-                    reaction = services.add_input(period, InputData(
+                    reaction = input_services.add_input(period, InputData(
                         original_text=f"Zienswijze {number}", kind="zienswijze",
                         channel="e-mail", stakeholder_id=person.id,
                         received_on=date(2017, 7, 1)))
-                    services.answer([reaction], f"Antwoord {number}", "al_voorzien")
+                    answers.answer([reaction], f"Antwoord {number}", "al_voorzien")
                 db.session.commit()
                 mailing = feedback.create_mailing(period)
                 mailing_id, period_id = mailing.id, period.id
@@ -134,7 +138,7 @@ def test_killing_the_worker_mid_mailing_sends_nothing_twice(database_url, tmp_pa
                 STALL_ON: "sending", "deelnemer4@example.nl": "queued",
                 "deelnemer5@example.nl": "queued"}
 
-            mailing = db.session.get(feedback.FeedbackMailing, mailing_id)
+            mailing = db.session.get(FeedbackMailing, mailing_id)
             with app.test_request_context(), pytest.raises(DomainError):
                 feedback.resume(mailing)  # its job record still says running, just now
             db.session.rollback()

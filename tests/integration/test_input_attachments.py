@@ -15,9 +15,12 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.consultations import attachments, services
-from app.consultations.models import Attachment, CoSignatory, Input
-from app.consultations.services import ConsultationData, InputData
+from app.consultations import services
+from app.consultations.inputs import attachments
+from app.consultations.inputs import services as input_services
+from app.consultations.inputs.models import Attachment, CoSignatory, Input
+from app.consultations.inputs.services import InputData
+from app.consultations.services import ConsultationData
 from app.plans import services as plans
 from app.plans.services import PlanData
 from app.stakeholders import services as register
@@ -176,7 +179,7 @@ def test_another_error_asks_for_the_file_again(client, login_as, db, period):
 
 
 def record_with_attachment(db, period, stakeholder_id=None):
-    item = services.add_input(period, InputData(
+    item = input_services.add_input(period, InputData(
         original_text="Zie de bijgevoegde brief.", kind="zienswijze", channel="brief",
         received_on=date(2017, 7, 1), stakeholder_id=stakeholder_id))
     record = attachments.add_attachment(item, attachments.Upload(
@@ -253,7 +256,7 @@ def test_the_input_page_takes_the_same_queries_for_one_and_thirty_files_and_sign
     db.session.commit()
     pages = {}
     for size in (1, 30):
-        item = services.add_input(period, InputData(
+        item = input_services.add_input(period, InputData(
             original_text="Brief", kind="zienswijze", channel="brief",
             received_on=date(2017, 7, 1), stakeholder_id=people[0].id,
             co_signatory_ids=[person.id for person in people[1:size + 1]]))

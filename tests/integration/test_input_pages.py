@@ -11,9 +11,13 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from app.consultations import services
-from app.consultations.models import Input, InputAnswer, InputTheme
-from app.consultations.services import ConsultationData, InputData
+from app.consultations.inputs import answers as input_answers
+from app.consultations.inputs import services as input_services
+from app.consultations.inputs.models import Input, InputAnswer, InputTheme
+from app.consultations.inputs.services import InputData
+from app.consultations.services import ConsultationData
 from app.plans import services as plans
+from app.plans.programme import services as programme
 from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
@@ -148,7 +152,7 @@ def test_a_reaction_from_a_stakeholder_found_by_search(client, login_as, db, per
 
 
 def test_one_answer_covers_two_inputs(client, login_as, db, period, plan):
-    first, second, third = services.add_inputs(period, [
+    first, second, third = input_services.add_inputs(period, [
         InputData(original_text=f"Zienswijze {n}", kind="zienswijze", channel="brief",
                   received_on=date(2017, 6, 1)) for n in (1, 2, 3)])
     section = plans.add_section(plan, "Schuldhulpverlening")
@@ -164,15 +168,15 @@ def test_one_answer_covers_two_inputs(client, login_as, db, period, plan):
     answers = dict(db.session.execute(select(InputAnswer.input_id, InputAnswer.answer_id)).all())
     assert set(answers) == {first.id, second.id}
     assert answers[first.id] == answers[second.id]
-    assert [item.id for item in services.open_inputs(period)] == [third.id]
+    assert [item.id for item in input_services.open_inputs(period)] == [third.id]
     listing = text(client.get(url(period) + "?answered=no"))
     assert "Zienswijze 3" in listing and "Zienswijze 1" not in listing
     assert "Adopted" in text(client.get(url(period) + "?answered=yes"))
 
 
 def test_an_answer_needs_inputs_and_a_text(client, login_as, db, period):
-    services.add_input(period, InputData(original_text="Vraag", kind="vraag", channel="brief",
-                                         received_on=date(2017, 6, 1)))
+    input_services.add_input(period, InputData(original_text="Vraag", kind="vraag", channel="brief",
+                                               received_on=date(2017, 6, 1)))
     db.session.commit()
     login_as("editor")
     response = client.submit(url(period, "answer"), {"text": "", "decision": "al_voorzien",
@@ -185,7 +189,7 @@ def test_an_answer_needs_inputs_and_a_text(client, login_as, db, period):
 
 def test_the_list_filters_by_kind_and_meeting_input_is_processed(client, login_as, db,
                                                                  meeting):
-    idea, concern = services.add_inputs(meeting, [
+    idea, concern = input_services.add_inputs(meeting, [
         InputData(original_text="Een buurtkamer", kind="idee"),
         InputData(original_text="Te weinig vrijwilligers", kind="zorg")])
     db.session.commit()
@@ -206,8 +210,8 @@ def test_the_list_filters_by_kind_and_meeting_input_is_processed(client, login_a
 
 
 KINDS = ("idee", "zorg", "advies", "zienswijze", "vraag")
-GROUPS = tuple(services.GROUPS)
-CHANNELS = tuple(services.CHANNELS)
+GROUPS = tuple(input_services.GROUPS)
+CHANNELS = tuple(input_services.CHANNELS)
 
 
 def seed_inputs(db, consultation, count: int, *, first_number: int, theme_id: int,
@@ -242,13 +246,13 @@ def list_filters(theme_id: int) -> dict[str, str]:
 
 def test_the_list_stays_paginated_with_the_same_queries_for_10_and_20000_inputs(
         client, login_as, db, plan, meeting, count_queries):
-    theme = plans.add_theme(plan, "Meedoen")
+    theme = programme.add_theme(plan, "Meedoen")
     person = register.create(StakeholderData(name="Jan de Vries"))
-    inputs = services.add_inputs(meeting, [
+    inputs = input_services.add_inputs(meeting, [
         InputData(original_text=f"Inbreng {n}", kind=KINDS[n % 5], stakeholder_id=person.id,
                   participant_group=GROUPS[n % len(GROUPS)], channel=CHANNELS[n % 4],
                   theme_ids=[theme.id]) for n in range(10)])
-    answer = services.answer(inputs[:3], "Zo doen we het.", "al_voorzien")
+    answer = input_answers.answer(inputs[:3], "Zo doen we het.", "al_voorzien")
     inputs[7].late = True  # so that every filter finds some of the ten
     db.session.commit()
     login_as("viewer")
@@ -287,7 +291,7 @@ def test_the_list_stays_paginated_with_the_same_queries_for_10_and_20000_inputs(
 def test_an_erased_person_shows_as_erased_and_anonymous_input_shows_no_name(
         client, login_as, db, meeting):
     person = register.create(StakeholderData(name="Jan de Vries"))
-    services.add_inputs(meeting, [
+    input_services.add_inputs(meeting, [
         InputData(original_text="Meer bankjes", kind="idee", stakeholder_id=person.id),
         InputData(original_text="Anoniem idee", kind="idee")])
     db.session.commit()

@@ -18,12 +18,18 @@ from flask_babel import force_locale
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from app.consultations import nota as notas
-from app.consultations import nota_render, services
-from app.consultations.models import Nota
-from app.consultations.services import ConsultationData, InputData
+from app.consultations import services
+from app.consultations.inputs import answers
+from app.consultations.inputs import services as input_services
+from app.consultations.inputs.services import InputData
+from app.consultations.nota import content as nota_content
+from app.consultations.nota import jobs as nota_jobs
+from app.consultations.nota import render as nota_render
+from app.consultations.nota.models import Nota
+from app.consultations.services import ConsultationData
 from app.jobs.models import Job, JobStatus
 from app.plans import services as plans
+from app.plans.programme import services as programme
 from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
@@ -54,7 +60,7 @@ def world(app, db):
     organisation) and anonymous; some late, some without summary, some without theme; 48
     answered — reactions 1, 2 and 3 by one answer — with decisions and changed sections."""
     plan = plans.create_plan(PlanData(title="Samen Krachtig", kind="beleidsplan"))
-    themes = [plans.add_theme(plan, name) for name in THEMES]
+    themes = [programme.add_theme(plan, name) for name in THEMES]
     section = plans.add_section(plan, "Hoofdstuk 3 Armoedebeleid")
     period = services.create_consultation(plan, ConsultationData(
         title="Ontwerpbeleidsplan ter inzage", format="ter_inzage",
@@ -75,14 +81,14 @@ def world(app, db):
             received_on=date(2017, 7, 20) if n % 9 == 0 else date(2017, 6, 15),
             theme_ids=[] if n % 4 == 0 else [themes[n % 3].id],
             co_signatory_ids=[persons[2].id, organisations[1].id] if n == 10 else []))
-    inputs = services.add_inputs(period, items)
-    decisions = list(services.DECISIONS)
-    services.answer(inputs[0:3], "Antwoord A: de steun wordt uitgebreid.", "overgenomen",
-                    changed_section=section)
+    inputs = input_services.add_inputs(period, items)
+    decisions = list(answers.DECISIONS)
+    answers.answer(inputs[0:3], "Antwoord A: de steun wordt uitgebreid.", "overgenomen",
+                   changed_section=section)
     for index in range(3, ANSWERED):
         decision = decisions[index % len(decisions)]
-        services.answer([inputs[index]], f"Antwoord {index + 1}: zo doen we het.", decision,
-                        changed_section=section if decision in services.CHANGES_PLAN else None)
+        answers.answer([inputs[index]], f"Antwoord {index + 1}: zo doen we het.", decision,
+                       changed_section=section if decision in answers.CHANGES_PLAN else None)
     db.session.commit()
     return {"plan": plan, "period": period, "inputs": inputs, "themes": themes,
             "section": section}
@@ -105,11 +111,11 @@ def docx_text(data: bytes) -> str:
 
 def nl_labels() -> dict[str, str]:
     with force_locale("nl"):
-        return notas.labels()
+        return nota_content.labels()
 
 
 def generated(app, world) -> dict[str, bytes]:
-    nota, _seconds = notas.generate(world["period"])
+    nota, _seconds = nota_jobs.generate(world["period"])
     return {fmt: (Path(app.config["KOERS_STORAGE_DIR"]) / "notas" / name).read_bytes()
             for fmt, name in nota.files.items()}
 
@@ -182,7 +188,7 @@ def test_the_files_hold_numbers_summaries_answers_and_organisations_never_person
 
 def test_reactions_are_grouped_by_theme_with_one_answer_shown_once(app, world):
     with force_locale("nl"):
-        content = notas.collect(world["period"])
+        content = nota_content.collect(world["period"])
     titles = [group.title for group in content.groups]
     assert titles[:3] == list(THEMES)
     assert len(titles) == 4  # the general group last
@@ -274,10 +280,10 @@ def test_no_renderer_fetches_a_remote_logo_or_image(app, db, world):
         item = world["inputs"][3]
         item.summary = f"Zie {tag} hier."
         db.session.commit()
-        style = notas.Branding("Gemeente Koersdam", "#154273", "#ffb612",
-                               f"{server.url}/logo.png")
+        style = nota_content.Branding("Gemeente Koersdam", "#154273", "#ffb612",
+                                      f"{server.url}/logo.png")
         with force_locale("nl"):
-            content = notas.collect(world["period"], house_style=style)
+            content = nota_content.collect(world["period"], house_style=style)
             files = {"html": nota_render.html(content), "pdf": nota_render.pdf(content),
                      "docx": nota_render.docx(content)}
         assert nota_render.local_image(f"{server.url}/logo.png") is None
@@ -296,9 +302,9 @@ def test_no_renderer_fetches_a_remote_logo_or_image(app, db, world):
 def test_a_local_png_logo_and_the_colours_make_the_house_style(app, world, tmp_path):
     logo = tmp_path / "logo.png"
     logo.write_bytes(PNG)
-    style = notas.Branding("Gemeente Oldambt", "#7a1e48", "#00a19a", logo)
+    style = nota_content.Branding("Gemeente Oldambt", "#7a1e48", "#00a19a", logo)
     with force_locale("nl"):
-        content = notas.collect(world["period"], house_style=style)
+        content = nota_content.collect(world["period"], house_style=style)
         page = nota_render.html(content).decode()
         document = nota_render.pdf(content)
         word = Document(io.BytesIO(nota_render.docx(content)))
@@ -310,7 +316,7 @@ def test_a_local_png_logo_and_the_colours_make_the_house_style(app, world, tmp_p
     assert str(word.styles["Heading 1"].font.color.rgb) == "7A1E48"
     # The demo's SVG logo: in the web page only (PDF and Word cannot show SVG).
     with force_locale("nl"):
-        demo = notas.collect(world["period"])
+        demo = nota_content.collect(world["period"])
     assert "data:image/svg+xml;base64," in nota_render.html(demo).decode()
     assert len(PdfReader(io.BytesIO(nota_render.pdf(demo))).pages[0].images) == 0
 
@@ -319,7 +325,7 @@ def test_a_local_png_logo_and_the_colours_make_the_house_style(app, world, tmp_p
 
 def test_downloads_and_the_html_view(app, client, login_as, db, world, make_user):
     period = world["period"]
-    nota, _seconds = notas.generate(period, actor=make_user("editor", name="Beleidsadviseur"))
+    nota, _seconds = nota_jobs.generate(period, actor=make_user("editor", name="Beleidsadviseur"))
     db.session.commit()
     login_as("viewer")
     listing = client.get(f"/consultations/{period.id}/nota")
@@ -354,7 +360,7 @@ def test_viewers_cannot_generate_and_other_consultations_notas_are_not_found(
     period = world["period"]
     other = services.create_consultation(world["plan"], ConsultationData(
         title="Werkconferentie", format="werkconferentie"))
-    nota, _seconds = notas.generate(period)
+    nota, _seconds = nota_jobs.generate(period)
     db.session.commit()
     login_as("viewer")
     assert client.submit(f"/consultations/{period.id}/nota").status_code == 403
@@ -393,16 +399,16 @@ def test_collecting_costs_the_same_queries_for_few_and_many_reactions(app, db, w
     plan = world["plan"]
     small = services.create_consultation(plan, ConsultationData(
         title="Klein", format="ter_inzage", published_on=date(2017, 5, 31)))
-    few = services.add_inputs(small, [InputData(
+    few = input_services.add_inputs(small, [InputData(
         original_text="x", kind="zienswijze", channel="brief", summary="s",
         received_on=date(2017, 6, 1), theme_ids=[world["themes"][0].id])])
-    services.answer(few, "Antwoord", "al_voorzien")
+    answers.answer(few, "Antwoord", "al_voorzien")
     db.session.commit()
     counts = []
     for consultation in (small, period):
         db.session.expire_all()
         with count_queries() as counter:
-            notas.collect(consultation)
+            nota_content.collect(consultation)
         counts.append(counter.count)
     assert counts[0] == counts[1] <= 8, counts
 
@@ -413,12 +419,12 @@ def test_a_meetings_nota_names_its_local_day(app, db, world):
     meeting = services.create_consultation(world["plan"], ConsultationData(
         title="Werkconferentie", format="werkconferentie",
         starts_at=datetime(2026, 3, 23, 23, 30, tzinfo=UTC)))  # 00:30 on 24 March in NL
-    ideas = services.add_inputs(meeting, [InputData(original_text="Een buurtkamer",
-                                                    kind="idee", summary="Buurtkamer")])
-    services.answer(ideas, "Komt er.", "overgenomen")
+    ideas = input_services.add_inputs(meeting, [InputData(original_text="Een buurtkamer",
+                                                          kind="idee", summary="Buurtkamer")])
+    answers.answer(ideas, "Komt er.", "overgenomen")
     db.session.commit()
     with force_locale("nl"):
-        content = notas.collect(meeting)
-        intro = " ".join(notas.introduction(content))
+        content = nota_content.collect(meeting)
+        intro = " ".join(nota_content.introduction(content))
     assert content.held_on == date(2026, 3, 24) and "24 maart 2026" in intro
     assert "(Awb)" not in intro

@@ -16,7 +16,8 @@ from app.audit.models import AuditEvent
 from app.database import utcnow
 from app.plans import services, transitions
 from app.plans.models import Action, Plan, PlanLaw, Section, Theme
-from app.plans.services import ActionData, PlanData
+from app.plans.programme.services import ActionData, add_action, add_goal, add_theme
+from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
 
@@ -51,9 +52,9 @@ def ready_plan(db) -> Plan:
     db.session.flush()
     plan = new_plan(sponsor_id=wethouder.id)
     services.add_section(plan, "Inleiding", "Samen met inwoners en professionals.")
-    theme = services.add_theme(plan, "Armoede")
-    services.add_action(plan, ActionData(title="Schuldhulp", theme_id=theme.id,
-                                         budget=Decimal("1250.50")))
+    theme = add_theme(plan, "Armoede")
+    add_action(plan, ActionData(title="Schuldhulp", theme_id=theme.id,
+                                budget=Decimal("1250.50")))
     db.session.commit()
     return plan
 
@@ -79,7 +80,7 @@ def test_list_filters_by_phase_kind_law_owner_and_words(client, login_as, db):
     assert titles("/plans/?owner=me") == [framework.title]
     assert titles("/plans/?q=gezondheid") == ["Gezondheidsnota 2024"]
     assert titles("/plans/?phase=vastgesteld") == []
-    armoede = services.add_theme(framework, "Armoede en schulden")
+    armoede = add_theme(framework, "Armoede en schulden")
     db.session.flush()
     new_plan("Programma armoede", kind="uitvoeringsprogramma", parent_id=framework.id,
              parent_theme_id=armoede.id)
@@ -94,7 +95,7 @@ def test_the_list_runs_the_same_queries_at_10_and_1000_plans(client, login_as, d
     owner = login_as("viewer")
     for n in range(10):
         plan = new_plan(f"Plan {n:04d}", laws=["wmo2015"], owner_id=owner.id)
-        services.add_action(plan, ActionData(title="Actie", budget=Decimal("10")))
+        add_action(plan, ActionData(title="Actie", budget=Decimal("10")))
     db.session.commit()
     urls = ["/plans/", "/plans/?law=wmo2015", "/plans/?phase=concept&kind=beleidskader",
             "/plans/?q=plan"]
@@ -137,7 +138,7 @@ def test_the_list_runs_the_same_queries_at_10_and_1000_plans(client, login_as, d
 def test_create_a_plan_with_laws_period_and_parent_theme(client, login_as, db):
     login_as("editor")
     framework = new_plan("Samen denken, samen doen")
-    theme = services.add_theme(framework, "Armoede")
+    theme = add_theme(framework, "Armoede")
     db.session.commit()
     page = text(client.get("/plans/new"))
     assert f'value="{framework.id}:{theme.id}"' in page
@@ -391,11 +392,11 @@ def test_plan_pages_run_the_same_queries_whatever_the_size(client, login_as, db,
 def test_dashboard_shows_my_plans_decisions_and_overdue_actions(client, login_as, db):
     editor = login_as("editor")
     mine = new_plan("Mijn koersplan", owner_id=editor.id)
-    services.add_action(mine, ActionData(title="Te laat", start_date=date(2020, 1, 1),
-                                         end_date=date(2020, 12, 31), progress=30,
-                                         status="running"))
-    services.add_action(mine, ActionData(title="Op tijd klaar", end_date=date(2020, 12, 31),
-                                         progress=100, status="done"))
+    add_action(mine, ActionData(title="Te laat", start_date=date(2020, 1, 1),
+                                end_date=date(2020, 12, 31), progress=30,
+                                status="running"))
+    add_action(mine, ActionData(title="Op tijd klaar", end_date=date(2020, 12, 31),
+                                progress=100, status="done"))
     new_plan("Andermans nota", kind="nota")
     db.session.commit()
     page = text(client.get("/"))
@@ -410,8 +411,8 @@ def test_dashboard_shows_my_plans_decisions_and_overdue_actions(client, login_as
 
 def test_edit_a_goal(client, login_as, db):
     plan = new_plan()
-    theme = services.add_theme(plan, "Armoede")
-    goal = services.add_goal(theme, "Minder schulden")
+    theme = add_theme(plan, "Armoede")
+    goal = add_goal(theme, "Minder schulden")
     db.session.commit()
     login_as("editor")
     url = f"/plans/{plan.id}/themes/{theme.id}/goals/{goal.id}/edit"
@@ -436,14 +437,14 @@ def test_edit_a_goal(client, login_as, db):
 
 def test_a_theme_counts_the_programmes_that_work_it_out(client, login_as, db):
     framework = new_plan()
-    armoede = services.add_theme(framework, "Armoede")
+    armoede = add_theme(framework, "Armoede")
     db.session.flush()
     programme = new_plan("Programma armoede", kind="uitvoeringsprogramma",
                          parent_id=framework.id, parent_theme_id=armoede.id)
-    services.add_action(programme, ActionData(title="Schuldhulp", budget=Decimal("500"),
-                                              progress=40))
-    services.add_action(framework, ActionData(title="Eigen actie", theme_id=armoede.id,
-                                              budget=Decimal("100"), progress=100))
+    add_action(programme, ActionData(title="Schuldhulp", budget=Decimal("500"),
+                                     progress=40))
+    add_action(framework, ActionData(title="Eigen actie", theme_id=armoede.id,
+                                     budget=Decimal("100"), progress=100))
     db.session.commit()
     login_as("viewer")
     chart = text(client.get(f"/plans/{framework.id}/programme")).split("<svg", 1)[1]

@@ -20,7 +20,9 @@ from app.plans.models import (
     ProgressUpdate,
     Theme,
 )
-from app.plans.services import ActionData, PlanData
+from app.plans.programme import services as programme
+from app.plans.programme.services import ActionData
+from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
 
@@ -158,7 +160,7 @@ def test_bad_action_input_shows_field_errors_and_saves_nothing(client, login_as,
 
 def test_a_theme_needs_a_name_and_a_goal_a_title(client, login_as, db):
     plan = new_plan(db)
-    theme = services.add_theme(plan, "Meedoen")
+    theme = programme.add_theme(plan, "Meedoen")
     db.session.commit()
     login_as("editor")
     response = client.submit(f"/plans/{plan.id}/themes/new", {"name": "  "})
@@ -170,8 +172,8 @@ def test_a_theme_needs_a_name_and_a_goal_a_title(client, login_as, db):
 
 def test_a_goal_of_another_theme_is_refused_beside_the_field(client, login_as, db):
     plan = new_plan(db)
-    meedoen, armoede = services.add_theme(plan, "Meedoen"), services.add_theme(plan, "Armoede")
-    goal = services.add_goal(armoede, "Iedereen doet mee")
+    meedoen, armoede = programme.add_theme(plan, "Meedoen"), programme.add_theme(plan, "Armoede")
+    goal = programme.add_goal(armoede, "Iedereen doet mee")
     db.session.commit()
     login_as("editor")
     response = client.submit(f"/plans/{plan.id}/actions/new", action_form(
@@ -183,16 +185,16 @@ def test_a_goal_of_another_theme_is_refused_beside_the_field(client, login_as, d
 
 def test_a_stale_action_edit_shows_the_conflict_and_overwrites_nothing(client, login_as, db):
     plan = new_plan(db)
-    action = services.add_action(plan, ActionData(title="Ontbijtsessies",
-                                                  budget=Decimal("500")))
+    action = programme.add_action(plan, ActionData(title="Ontbijtsessies",
+                                                   budget=Decimal("500")))
     db.session.commit()
     login_as("editor")
     url = f"/plans/{plan.id}/actions/{action.id}/edit"
     stale = version_of(text(client.get(url)))
 
-    services.update_action(action, ActionData(title="Ontbijtsessies in winkelcentra",
-                                              budget=Decimal("750")),
-                           expected_version=action.version)
+    programme.update_action(action, ActionData(title="Ontbijtsessies in winkelcentra",
+                                               budget=Decimal("750")),
+                            expected_version=action.version)
     db.session.commit()
 
     response = client.submit(url, action_form(title="Gesprekstafels", budget="900",
@@ -217,12 +219,12 @@ def test_a_stale_action_edit_shows_the_conflict_and_overwrites_nothing(client, l
 
 def test_a_stale_theme_edit_shows_the_conflict(client, login_as, db):
     plan = new_plan(db)
-    theme = services.add_theme(plan, "Mantelzorg")
+    theme = programme.add_theme(plan, "Mantelzorg")
     db.session.commit()
     login_as("editor")
     url = f"/plans/{plan.id}/themes/{theme.id}/edit"
     stale = version_of(text(client.get(url)))
-    services.update_theme(theme, "Mantelzorg en vrijwilligers", None)
+    programme.update_theme(theme, "Mantelzorg en vrijwilligers", None)
     db.session.commit()
     response = client.submit(url, {"name": "Respijtzorg", "version": stale})
     assert response.status_code == 409
@@ -235,7 +237,7 @@ def test_a_stale_theme_edit_shows_the_conflict(client, login_as, db):
 
 def test_progress_updates_are_reported_and_listed_newest_first(client, login_as, db):
     plan = new_plan(db)
-    action = services.add_action(plan, ActionData(title="Doorbraakmethode"))
+    action = programme.add_action(plan, ActionData(title="Doorbraakmethode"))
     db.session.commit()
     editor = login_as("editor", name="Sanne Bakker")
     url = f"/plans/{plan.id}/actions/{action.id}/progress"
@@ -266,14 +268,14 @@ def test_progress_updates_are_reported_and_listed_newest_first(client, login_as,
 def test_the_rollup_includes_child_programmes_and_the_chart_is_accessible(client, login_as,
                                                                            db):
     plan = new_plan(db)
-    theme = services.add_theme(plan, "Gezonde leefstijl")
-    services.add_action(plan, ActionData(title="Sportakkoord", theme_id=theme.id,
-                                         budget=Decimal("1000"), progress=50))
+    theme = programme.add_theme(plan, "Gezonde leefstijl")
+    programme.add_action(plan, ActionData(title="Sportakkoord", theme_id=theme.id,
+                                          budget=Decimal("1000"), progress=50))
     child = services.create_plan(PlanData(title="Uitvoeringsprogramma leefstijl",
                                           kind="uitvoeringsprogramma", parent_id=plan.id,
                                           parent_theme_id=theme.id))
-    services.add_action(child, ActionData(title="Beweegcoach", budget=Decimal("250.50"),
-                                          status="done", progress=100))
+    programme.add_action(child, ActionData(title="Beweegcoach", budget=Decimal("250.50"),
+                                           status="done", progress=100))
     db.session.commit()
     login_as("viewer")
 
@@ -303,14 +305,14 @@ def fill_programme(db, plan: Plan, themes: int, actions: int) -> None:
     welzijn, trekker = organisation("Welzijn"), person("Trekker")
     db.session.flush()
     for number in range(themes):
-        theme = services.add_theme(plan, f"Thema {number}")
-        goal = services.add_goal(theme, f"Doel {number}")
+        theme = programme.add_theme(plan, f"Thema {number}")
+        goal = programme.add_goal(theme, f"Doel {number}")
         for index in range(actions):
-            services.add_action(plan, ActionData(
+            programme.add_action(plan, ActionData(
                 title=f"Actie {number}.{index}", theme_id=theme.id, goal_id=goal.id,
                 trekker_id=trekker.id, partner_ids=[welzijn.id], budget=Decimal("10"),
                 progress=index % 101))
-    services.add_action(plan, ActionData(title="Zonder thema", trekker_id=trekker.id))
+    programme.add_action(plan, ActionData(title="Zonder thema", trekker_id=trekker.id))
     db.session.commit()
 
 
@@ -337,7 +339,7 @@ def test_the_programme_page_issues_a_bounded_number_of_queries(client, login_as,
 
 def test_involving_a_stakeholder_through_the_pages(client, login_as, db):
     plan = new_plan(db)
-    theme = services.add_theme(plan, "Ouderen")
+    theme = programme.add_theme(plan, "Ouderen")
     organisation("CMO STAMM")
     person("Jan de Boer")
     db.session.commit()
@@ -370,7 +372,7 @@ def test_an_erased_person_shows_without_a_name(client, login_as, db):
     plan = new_plan(db)
     anna = person("Anna de Vries")
     db.session.flush()
-    services.involve(plan, anna, "deelnemer")
+    programme.involve(plan, anna, "deelnemer")
     db.session.commit()
     register.erase(anna)
     db.session.commit()
@@ -387,8 +389,8 @@ def test_an_erased_person_shows_without_a_name(client, login_as, db):
 
 def plan_with_everything(db) -> tuple[Plan, Theme, Action]:
     plan = new_plan(db)
-    theme = services.add_theme(plan, "Meedoen")
-    action = services.add_action(plan, ActionData(title="Taalcafé", theme_id=theme.id))
+    theme = programme.add_theme(plan, "Meedoen")
+    action = programme.add_action(plan, ActionData(title="Taalcafé", theme_id=theme.id))
     db.session.commit()
     return plan, theme, action
 

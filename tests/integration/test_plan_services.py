@@ -10,11 +10,26 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.consultations.models import Input
-from app.errors import DomainError
+from app.consultations.inputs.models import Input
+from app.errors import DomainError, EditConflict
 from app.plans import services
 from app.plans.models import Action, ActionPartner, Involvement, Plan
-from app.plans.services import ActionData, EditConflict, PlanData
+from app.plans.programme.services import (
+    ActionData,
+    Rollup,
+    add_action,
+    add_goal,
+    add_theme,
+    involve,
+    involvements_of_plan,
+    plans_of_stakeholder,
+    report_progress,
+    rollup,
+    rollups,
+    themes_of,
+    update_action,
+)
+from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
 
@@ -98,7 +113,7 @@ def test_a_plan_cannot_be_its_own_ancestor(app, db):
         services.update_plan(framework, PlanData(title="Beleidskader", kind="beleidskader",
                                                  parent_id=programme.id))
     other = new_plan("Ander plan")
-    theme = services.add_theme(other, "Armoede")
+    theme = add_theme(other, "Armoede")
     db.session.flush()
     with app.test_request_context(), pytest.raises(DomainError) as error:
         services.update_plan(programme, PlanData(title="Programma", kind="uitvoeringsprogramma",
@@ -140,7 +155,7 @@ def test_bad_action_input_is_refused(app, db, values, field):
     db.session.commit()
     data = {"title": "Schuldhulp in de wijk", **values}
     with app.test_request_context(), pytest.raises(DomainError) as error:
-        services.add_action(plan, ActionData(**data))
+        add_action(plan, ActionData(**data))
     assert error.value.field == field
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Action)) == 0
@@ -148,13 +163,13 @@ def test_bad_action_input_is_refused(app, db, values, field):
 
 def test_actions_with_trekker_partners_budget_and_progress(app, db):
     plan = new_plan()
-    theme = services.add_theme(plan, "Armoede")
-    goal = services.add_goal(theme, "Minder huishoudens met problematische schulden")
+    theme = add_theme(plan, "Armoede")
+    goal = add_goal(theme, "Minder huishoudens met problematische schulden")
     trekker = person("Fatima el Idrissi")
     stamm, humanitas = organisation("CMO STAMM"), organisation("Humanitas")
     resident = person("Bert Jansen")
     db.session.flush()
-    action = services.add_action(plan, ActionData(
+    action = add_action(plan, ActionData(
         title="Vroegsignalering schulden", theme_id=theme.id, goal_id=goal.id,
         trekker_id=trekker.id, partner_ids=[stamm.id, humanitas.id],
         budget=Decimal("1250.5"), start_date=date(2025, 1, 1), end_date=date(2025, 12, 31)))
@@ -163,68 +178,68 @@ def test_actions_with_trekker_partners_budget_and_progress(app, db):
     assert sorted(db.session.scalars(select(ActionPartner.stakeholder_id))) == sorted(
         [stamm.id, humanitas.id])
     with app.test_request_context(), pytest.raises(DomainError) as error:
-        services.add_action(plan, ActionData(title="X", partner_ids=[resident.id]))
+        add_action(plan, ActionData(title="X", partner_ids=[resident.id]))
     assert error.value.field == "partner_ids"
     db.session.rollback()
 
-    services.report_progress(action, date(2025, 3, 1), 40, "Eerste gesprekken gevoerd")
-    services.report_progress(action, date(2025, 2, 1), 10, "Later ingevoerd, eerder gedaan")
+    report_progress(action, date(2025, 3, 1), 40, "Eerste gesprekken gevoerd")
+    report_progress(action, date(2025, 2, 1), 10, "Later ingevoerd, eerder gedaan")
     db.session.commit()
     assert action.progress == 40 and action.status == "running"  # the latest report counts
-    services.report_progress(action, date(2025, 6, 1), 100)
+    report_progress(action, date(2025, 6, 1), 100)
     db.session.commit()
     assert action.status == "done"
 
-    services.update_action(action, ActionData(
+    update_action(action, ActionData(
         title="Vroegsignalering schulden", theme_id=theme.id, trekker_id=trekker.id,
         partner_ids=[stamm.id], budget=Decimal("2000"), status="done", progress=100),
         expected_version=action.version)
     db.session.commit()
     assert db.session.scalars(select(ActionPartner.stakeholder_id)).all() == [stamm.id]
     with app.test_request_context(), pytest.raises(EditConflict):
-        services.update_action(action, ActionData(title="Oud"), expected_version=1)
+        update_action(action, ActionData(title="Oud"), expected_version=1)
 
 
 def test_rollup_counts_child_programmes_at_any_depth(app, db, count_queries):
     framework = new_plan("Beleidskader")
-    armoede = services.add_theme(framework, "Armoede")
+    armoede = add_theme(framework, "Armoede")
     db.session.flush()
     programme = new_plan("Uitvoeringsprogramma armoede", kind="uitvoeringsprogramma",
                          parent_id=framework.id, parent_theme_id=armoede.id)
     db.session.flush()
     project = new_plan("Project schulden", kind="nota", parent_id=programme.id)
     db.session.flush()
-    services.add_action(framework, ActionData(title="A", budget=Decimal("100"), progress=50))
-    services.add_action(programme, ActionData(title="B", budget=Decimal("1250.50"),
-                                              progress=100, status="done"))
-    services.add_action(project, ActionData(title="C", budget=Decimal("0.25")))
+    add_action(framework, ActionData(title="A", budget=Decimal("100"), progress=50))
+    add_action(programme, ActionData(title="B", budget=Decimal("1250.50"),
+                                     progress=100, status="done"))
+    add_action(project, ActionData(title="C", budget=Decimal("0.25")))
     archived = new_plan("Gearchiveerd", parent_id=framework.id)
     db.session.flush()
-    services.add_action(archived, ActionData(title="D", budget=Decimal("999")))
+    add_action(archived, ActionData(title="D", budget=Decimal("999")))
     services.set_archived(archived, True)
     db.session.commit()
     ids = [framework.id, programme.id, project.id]  # loaded before counting
     with count_queries() as counter:
-        figures = services.rollups(ids)
-    assert figures[framework.id] == services.Rollup(3, 1, Decimal("1350.75"), 50)
-    assert figures[programme.id] == services.Rollup(2, 1, Decimal("1250.75"), 50)
-    assert figures[project.id] == services.Rollup(1, 0, Decimal("0.25"), 0)
+        figures = rollups(ids)
+    assert figures[framework.id] == Rollup(3, 1, Decimal("1350.75"), 50)
+    assert figures[programme.id] == Rollup(2, 1, Decimal("1250.75"), 50)
+    assert figures[project.id] == Rollup(1, 0, Decimal("0.25"), 0)
     assert counter.count <= 4, counter.statements  # one per level of nesting, one for figures
 
 
 def test_involvement_on_both_sides(app, db):
     plan = new_plan()
-    theme = services.add_theme(plan, "Mantelzorg")
+    theme = add_theme(plan, "Mantelzorg")
     adviesraad = organisation("Adviesraad Sociaal Domein")
     db.session.flush()
-    services.involve(plan, adviesraad, "adviesraad", start_date=date(2017, 2, 3))
-    services.involve(plan, adviesraad, "klankbord", theme=theme)
+    involve(plan, adviesraad, "adviesraad", start_date=date(2017, 2, 3))
+    involve(plan, adviesraad, "klankbord", theme=theme)
     db.session.commit()
-    assert [i.role for i in services.involvements_of_plan(plan)] == ["adviesraad", "klankbord"]
-    found = services.plans_of_stakeholder([adviesraad.id])[adviesraad.id]
+    assert [i.role for i in involvements_of_plan(plan)] == ["adviesraad", "klankbord"]
+    found = plans_of_stakeholder([adviesraad.id])[adviesraad.id]
     assert {i.plan.title for i in found} == {plan.title}
     with app.test_request_context(), pytest.raises(DomainError) as error:
-        services.involve(plan, adviesraad, "toeschouwer")
+        involve(plan, adviesraad, "toeschouwer")
     assert error.value.field == "role"
 
 
@@ -233,9 +248,9 @@ def test_merging_a_stakeholder_repoints_every_plan_reference(app, db):
     org_keep, org_duplicate = organisation("Welzijn Koersdam"), organisation("Welzijn Koersdam.")
     db.session.flush()
     plan = new_plan(sponsor_id=duplicate.id)
-    action = services.add_action(plan, ActionData(title="Buurtteams", trekker_id=duplicate.id,
-                                                  partner_ids=[org_duplicate.id, org_keep.id]))
-    services.involve(plan, duplicate, "trekker")
+    action = add_action(plan, ActionData(title="Buurtteams", trekker_id=duplicate.id,
+                                         partner_ids=[org_duplicate.id, org_keep.id]))
+    involve(plan, duplicate, "trekker")
     db.session.commit()
     preview = register.merge_preview(duplicate, keep)
     tables = {table for table, _column, _rows in preview.references}
@@ -257,12 +272,12 @@ def test_demo_plans_are_an_adopted_framework_with_a_programme_per_theme(app, db)
         assert result.exit_code == 0, result.output
     framework = db.session.scalars(select(Plan).where(Plan.kind == "beleidskader")).one()
     assert framework.phase == "vastgesteld" and framework.sponsor_id is not None
-    themes = services.themes_of(framework)
+    themes = themes_of(framework)
     programmes = services.children_of(framework)
     assert len(themes) == 6 and len(programmes) == 6
     assert {p.parent_theme_id for p in programmes} == {t.id for t in themes}
     assert {p.phase for p in programmes} == {"uitvoering"}
-    figures = services.rollup(framework)
+    figures = rollup(framework)
     assert figures.actions >= 8 and figures.budget > Decimal("100000")
     assert 0 < figures.progress < 100
     from app.plans import revisions, transitions
@@ -271,14 +286,14 @@ def test_demo_plans_are_an_adopted_framework_with_a_programme_per_theme(app, db)
     assert [s.decided_on for s in transitions.history(framework)] == [date(2025, 11, 4),
                                                                       date(2026, 1, 29)]
 
-    from app.consultations import services as consultations
+    from app.consultations.inputs import services as input_services
     from app.consultations.models import Consultation
 
     meeting, period = db.session.scalars(select(Consultation).order_by(Consultation.id)).all()
     assert meeting.format == "werkconferentie" and period.last_day == date(2025, 12, 23)
-    figures = consultations.coverage(framework)
+    figures = input_services.coverage(framework)
     assert figures.total_by_consultation == {meeting.id: 14, period.id: 3}
     reactions = db.session.scalars(select(Input).where(Input.consultation_id == period.id)
                                    .order_by(Input.number)).all()
     assert [r.late for r in reactions] == [False, False, True]  # the second was posted in time
-    assert [r.number for r in consultations.open_inputs(period)] == [3]
+    assert [r.number for r in input_services.open_inputs(period)] == [3]

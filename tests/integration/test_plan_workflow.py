@@ -12,7 +12,9 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.plans import revisions, services, transitions
 from app.plans.models import Plan, Revision
-from app.plans.services import ActionData, PlanData
+from app.plans.programme import services as programme
+from app.plans.programme.services import ActionData
+from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
 from app.workflow import TransitionRefused
@@ -37,9 +39,9 @@ def complete(plan: Plan, db) -> None:
                                         sponsor_id=wethouder.id))
     services.add_section(plan, "Meedoen en meetellen", "Iedereen doet op zijn eigen manier "
                          "mee.")
-    theme = services.add_theme(plan, "Meedoen & meetellen")
-    services.add_action(plan, ActionData(title="Eén verhaal, één keer", theme_id=theme.id,
-                                         budget=Decimal("25000")))
+    theme = programme.add_theme(plan, "Meedoen & meetellen")
+    programme.add_action(plan, ActionData(title="Eén verhaal, één keer", theme_id=theme.id,
+                                          budget=Decimal("25000")))
     db.session.commit()
 
 
@@ -152,10 +154,10 @@ def test_a_plan_whose_workflow_is_gone_is_read_only(app, db, plan, editor):
 
 def test_snapshot_is_a_few_queries_whatever_the_size(app, db, plan, count_queries):
     for t in range(5):
-        theme = services.add_theme(plan, f"Thema {t}")
-        services.add_goal(theme, f"Doel {t}")
+        theme = programme.add_theme(plan, f"Thema {t}")
+        programme.add_goal(theme, f"Doel {t}")
         for a in range(4):
-            services.add_action(plan, ActionData(title=f"Actie {t}.{a}", theme_id=theme.id))
+            programme.add_action(plan, ActionData(title=f"Actie {t}.{a}", theme_id=theme.id))
     db.session.commit()
     plan_id = plan.id
     loaded = db.session.get(Plan, plan_id)

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.config import ConfigError
 from app.database import db as database
+from app.errors import ConfigError
 from app.testing import KoersClient
 from tests.conftest import make_app, migrate, sign_in, write_municipality
 
@@ -522,14 +522,8 @@ def test_hook_consultation_formats_adds_the_plugins_formats(app):
 
 
 def test_hook_input_kinds_adds_kinds_that_are_processed_not_answered(app):
-    from app.consultations.services import (
-        ConsultationData,
-        InputData,
-        add_input,
-        create_consultation,
-        input_kinds,
-        open_inputs,
-    )
+    from app.consultations.inputs.services import InputData, add_input, input_kinds, open_inputs
+    from app.consultations.services import ConsultationData, create_consultation
     from app.plans.services import PlanData, create_plan
 
     kinds = input_kinds()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.errors import DomainError
+from app.errors import DomainError, EditConflict
 from app.stakeholders import services
 from app.stakeholders.models import Membership, SearchTerm, Stakeholder
 from app.stakeholders.services import Filters, StakeholderData
@@ -92,7 +92,7 @@ def test_stale_edit_is_a_conflict_and_overwrites_nothing(app, db):
     services.update_stakeholder(anna, StakeholderData(name="Anna de Vries-Bakker"),
                                 expected_version=version)
     db.session.commit()
-    with pytest.raises(services.EditConflict):
+    with pytest.raises(EditConflict):
         services.update_stakeholder(anna, StakeholderData(name="Anna Oud"),
                                     expected_version=version)
     db.session.rollback()

@@ -126,8 +126,9 @@ def test_a_postmark_after_receipt_is_refused():
 
 
 def test_a_municipalitys_settings_weeks_switch_and_extra_decrees(tmp_path):
-    from app.config import ConfigError, load_municipality
     from app.consultations.periods import municipal_period
+    from app.errors import ConfigError
+    from app.municipality import load_municipality
 
     folder = tmp_path / "wijkdorp"
     folder.mkdir()

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from app.config import ConfigError, build_settings, load_municipality
+from app.config import build_settings
+from app.errors import ConfigError
+from app.municipality import load_municipality
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "municipalities"
 

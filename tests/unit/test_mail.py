@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from app import mail
-from app.config import ConfigError, MailSettings, build_settings
+from app.config import build_settings
+from app.errors import ConfigError
+from app.mail import MailSettings
 
 
 def settings(tmp_path: Path, file: str | None = None, **extra: str) -> MailSettings:

@@ -11,9 +11,9 @@ from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from app.errors import DomainError
+from app.forms import EuroField
 from app.i18n import euro
 from app.money import format_euro_input, parse_euro
-from app.money_fields import EuroField
 
 NBSP = "\N{NO-BREAK SPACE}"
 NNBSP = "\N{NARROW NO-BREAK SPACE}"

@@ -10,7 +10,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from app.plugins.scaffold import RESERVED, ScaffoldError, scaffold
+from app.plugins.names import RESERVED
+from app.plugins.scaffold import ScaffoldError, scaffold
 from tests.unit.test_architecture import core_imports_outside_the_api
 
 KEYWORDS = {"_": None, "_l": None, "gettext": None, "ngettext": (1, 2)}

@@ -15,7 +15,8 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from app.config import ConfigError, build_settings
+from app.config import build_settings
+from app.errors import ConfigError
 from app.stakeholders import transfer
 from app.stakeholders.transfer import ImportFileError
 from tests.spreadsheets import BOMB_ROW, HEADER_ROW, bomb_bytes, workbook_parts

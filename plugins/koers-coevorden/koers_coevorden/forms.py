@@ -6,12 +6,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.plugin_api import EuroField
+from app.plugin_api import DomainForm, EuroField
 
 from .translations import _l
 
 
-class PillarForm(FlaskForm):
+class PillarForm(DomainForm):
     is_main = BooleanField(_l("This is the main pillar"))
     budget = EuroField(_l("Pillar budget"))
     version = HiddenField()
@@ -24,7 +24,3 @@ class IndicatorForm(FlaskForm):
     target = StringField(_l("Target"), validators=[Optional(), Length(max=100)])
     current = StringField(_l("Current value"), validators=[Optional(), Length(max=100)])
     source = TextAreaField(_l("Source"), validators=[Optional(), Length(max=2000)])
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes something: CSRF only."""

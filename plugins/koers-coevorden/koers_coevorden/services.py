@@ -17,16 +17,14 @@ from app.plugin_api import (
     Plan,
     Theme,
     audit,
+    check_version,
     db,
     recorded_changes,
+    themes_of,
 )
 
 from .models import Indicator, Pillar
 from .translations import _l
-
-
-class EditConflict(DomainError):
-    """Someone else saved the pillar since the form was opened."""
 
 
 @dataclass
@@ -50,8 +48,7 @@ class PillarView:
 def pillars_of(plan: Plan) -> list[PillarView]:
     """The plan's pillars in order, the main pillar first. Actions count those of the plan
     and of the programmes that work out a pillar (their parent theme). Five queries."""
-    themes = list(db.session.scalars(select(Theme).where(Theme.plan_id == plan.id)
-                                     .order_by(Theme.position, Theme.id)))
+    themes = themes_of(plan)
     ids = [theme.id for theme in themes]
     if not ids:
         return []
@@ -102,8 +99,7 @@ def save_pillar(theme: Theme, *, is_main: bool, budget: Decimal | None,
     if budget is not None and budget < 0:
         raise DomainError(str(_l("A budget cannot be negative.")), "budget")
     facts = facts_for(theme)
-    if (facts.version or 0) != expected_version:
-        raise EditConflict(str(_l("Someone else changed this pillar meanwhile.")))
+    check_version(facts, expected_version)
     created = facts.id is None
     if created:
         facts.version = 1

@@ -24,6 +24,7 @@ from app.plugin_api import (
     State,
     Transition,
     Workflow,
+    consultations_of,
     create_consultation,
     db,
     input_kinds,
@@ -101,8 +102,7 @@ def open_period(plan: Any, values: Mapping[str, Any], user: Any) -> Consultation
 def unanswered_reactions(plan: Any) -> int:
     """Reactions (input that needs an answer) without one, over the plan's consultations."""
     needing = {code for code, kind in input_kinds().items() if kind.needs_answer}
-    consultations = db.session.scalars(select(Consultation).where(
-        Consultation.plan_id == plan.id))
+    consultations = consultations_of(plan, include_archived=True)
     return sum(1 for consultation in consultations for item in open_inputs(consultation)
                if item.kind in needing)
 

@@ -1,10 +1,10 @@
-"""Building a beleidsplan the way staff do: through Koers' own pages."""
+"""Building a beleidsplan with the factories Koers ships (app.testing), through the core's
+services as its pages do; steps are taken through the plan page, as staff take them."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from app.plugin_api import Consultation, Plan, Theme
+from app.plugin_api import Consultation, Plan, Theme, consultations_of, themes_of
+from app.testing import make_plan
 
 PILLARS = ("Meedoen & meetellen", "Voorkomen", "Samenwerken", "Dichtbij", "Innovatie")
 
@@ -14,20 +14,13 @@ def text(response) -> str:
 
 
 def beleidsplan(client, db, *, title: str = "Samen Krachtig") -> Plan:
-    """A beleidsplan with text and the five pillars; signed in as an editor."""
-    response = client.submit("/plans/new", {"title": title, "kind": "beleidsplan"})
-    assert response.status_code == 302, text(response)
-    plan = db.session.scalars(select(Plan).where(Plan.title == title)).one()
-    client.submit(f"/plans/{plan.id}/sections/new", {"title": "Iedereen doet mee",
-                                                     "body": "Op zijn eigen manier."})
-    for name in PILLARS:
-        assert client.submit(f"/plans/{plan.id}/themes/new", {"name": name}).status_code == 302
-    return plan
+    """A beleidsplan with text and the five pillars."""
+    return make_plan(title, sections=[("Iedereen doet mee", "Op zijn eigen manier.")],
+                     themes=PILLARS)
 
 
 def pillar(db, plan: Plan, name: str) -> Theme:
-    return db.session.scalars(select(Theme).where(Theme.plan_id == plan.id,
-                                                  Theme.name == name)).one()
+    return next(theme for theme in themes_of(plan) if theme.name == name)
 
 
 def step(client, plan: Plan, name: str, decided_on: str):
@@ -35,5 +28,6 @@ def step(client, plan: Plan, name: str, decided_on: str):
 
 
 def period_of(db, plan: Plan) -> Consultation:
-    return db.session.scalars(select(Consultation).where(
-        Consultation.plan_id == plan.id, Consultation.format == "ter_inzage")).one()
+    (period,) = [c for c in consultations_of(plan, include_archived=True)
+                 if c.format == "ter_inzage"]
+    return period

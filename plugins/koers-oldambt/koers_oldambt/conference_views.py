@@ -6,15 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, flash, redirect, request, url_for
-from flask_login import current_user
 
 from app.plugin_api import (
     PARTICIPANT_GROUPS,
+    ConfirmForm,
     Consultation,
-    DomainError,
+    DomainForm,
     Permission,
+    current_actor,
     current_municipality,
     db,
+    form_errors,
     has_permission,
     input_kinds,
     render_template,
@@ -22,7 +24,6 @@ from app.plugin_api import (
 )
 
 from . import conference, feitenblad_pdf
-from .forms import ConfirmForm
 from .translations import _
 from .views import blueprint
 
@@ -48,15 +49,14 @@ def render_conference_panel(consultation: Consultation, user: Any) -> str:
 @require(Permission.EDIT)
 def key_advice(consultation_id: int):
     consultation = _conference_or_404(consultation_id)
-    if not ConfirmForm().validate_on_submit():
+    form = DomainForm()  # a button: CSRF only, and the refusal if there is one
+    if not form.validate_on_submit():
         abort(400)
     chosen = [int(value) for value in request.form.getlist("kernadvies") if value.isdigit()]
-    try:
-        added, removed = conference.set_key_advice(consultation, chosen, actor=current_user)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    with form_errors(form) as saved:
+        added, removed = conference.set_key_advice(consultation, chosen, actor=current_actor())
+    if not saved:
+        flash(" ".join(form.form_errors), "error")
     else:
         flash(_("The kernadviezen have been saved: %(added)d marked, %(removed)d unmarked.",
                 added=len(added), removed=len(removed)), "success")

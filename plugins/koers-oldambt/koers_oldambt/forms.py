@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -84,7 +83,3 @@ class LayerForm(DomainForm):
     def validate_colour(self, field: Any) -> None:
         if not HEX_COLOUR.match(field.data or ""):
             raise ValidationError(_l("Enter a colour as #rrggbb, for example #fdf3c4."))
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes something: CSRF only."""

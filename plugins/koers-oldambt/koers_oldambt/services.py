@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.plugin_api import (
     DomainError,
@@ -18,6 +17,7 @@ from app.plugin_api import (
     Stakeholder,
     Theme,
     audit,
+    check_version,
     db,
     recorded_changes,
 )
@@ -33,10 +33,6 @@ CHOICE_LABELS = {
     "nieuw": _l("New"),
 }
 assert set(CHOICE_LABELS) == set(CHOICES)
-
-
-class EditConflict(DomainError):
-    """Someone else saved the record since the form was opened."""
 
 
 def layers() -> list[Layer]:
@@ -134,22 +130,16 @@ def create_provision(data: ProvisionData, *, actor: Any = None) -> Provision:
 
 def update_provision(provision: Provision, data: ProvisionData, *, expected_version: int,
                      actor: Any = None) -> dict[str, Any]:
-    """Save ``data``; raises :class:`EditConflict` when the provision changed meanwhile."""
-    if provision.version != expected_version:
-        raise EditConflict(str(_l("Someone else changed this provision meanwhile.")))
+    """Save ``data``; raises ``EditConflict`` when the provision changed meanwhile (the
+    version check here, or the flush's when another save landed in between)."""
+    check_version(provision, expected_version)
     _check(data)
     with recorded_changes(provision) as changes:
         _apply(provision, data)
     changes.pop("version", None)
     changes.update(_set_links(provision, data.theme_ids, data.goal_ids))
     if changes:
-        try:
-            # The version check in the UPDATE catches a save that happened after our read.
-            db.session.flush()
-        except StaleDataError as error:
-            db.session.rollback()
-            raise EditConflict(str(_l("Someone else changed this provision meanwhile."))) \
-                from error
+        db.session.flush()
         audit("update", provision, changes=changes, actor=actor)
     return changes
 
@@ -246,8 +236,8 @@ def save_layer(layer: Layer | None, *, name: str, colour: str, description: str 
                position: int, expected_version: int | None = None,
                actor: Any = None) -> Layer:
     """Create a layer (``layer`` None) or change one; positions stay 1..n without gaps."""
-    if layer is not None and expected_version is not None and layer.version != expected_version:
-        raise EditConflict(str(_l("Someone else changed this layer meanwhile.")))
+    if layer is not None:
+        check_version(layer, expected_version)
     ordered = [item for item in layers() if layer is None or item.id != layer.id]
     created = layer is None
     if layer is None:

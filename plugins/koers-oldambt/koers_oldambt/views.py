@@ -7,22 +7,25 @@ from decimal import Decimal
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
-from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.plugin_api import (
-    DomainError,
+    ConfirmForm,
+    DomainForm,
     Permission,
     PluginBlueprint,
     Stakeholder,
+    conflict_page,
+    current_actor,
     db,
+    form_errors,
     has_permission,
+    posted_version,
     render_template,
     require,
 )
 
 from . import services
-from .forms import ConfirmForm, LayerForm, ProvisionForm
+from .forms import LayerForm, ProvisionForm
 from .models import CHOICES, Layer, Provision
 from .rainbow import CHOICE_FILLS, Band, Marker, rainbow_svg
 from .translations import _
@@ -101,13 +104,9 @@ def provision(provision_id: int):
 def new_provision():
     form = ProvisionForm()
     if form.validate_on_submit():
-        try:
-            item = services.create_provision(form.to_data(), actor=current_user)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
+        with form_errors(form) as saved:
+            item = services.create_provision(form.to_data(), actor=current_actor())
+        if saved:
             flash(_("%(name)s has been added to the regenboogmodel.", name=item.name),
                   "success")
             return redirect(url_for("oldambt.provision", provision_id=item.id))
@@ -125,21 +124,11 @@ def edit_provision(provision_id: int):
         form.goals.data = services.goal_ids_of(item.id)
         form.version.data = str(item.version)
     if form.validate_on_submit():
-        version = form.version.data or ""
-        if not version.isdigit():
-            abort(400)
         submitted = form.to_data()
-        try:
-            services.update_provision(item, submitted, expected_version=int(version),
-                                      actor=current_user)
-            db.session.commit()
-        except (services.EditConflict, StaleDataError):
-            db.session.rollback()
-            return _conflict(item, form, submitted)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
+        with form_errors(form, conflict=lambda: _conflict(item, form, submitted)) as saved:
+            services.update_provision(item, submitted, expected_version=posted_version(),
+                                      actor=current_actor())
+        if saved:
             flash(_("The changes to %(name)s have been saved.", name=item.name), "success")
             return redirect(url_for("oldambt.provision", provision_id=item.id))
     status = 400 if request.method == "POST" else 200
@@ -147,24 +136,26 @@ def edit_provision(provision_id: int):
 
 
 def _conflict(item: Provision, form: ProvisionForm, submitted: services.ProvisionData):
-    db.session.refresh(item)
-    form.version.data = str(item.version)
-    layer_names = {layer.id: layer.name for layer in services.layers()}
-    labels = services.CHOICE_LABELS
-    rows = [
-        (form.name.label.text, item.name, submitted.name),
-        (form.layer_id.label.text, layer_names.get(item.layer_id, ""),
-         layer_names.get(submitted.layer_id, "")),
-        (form.choice.label.text, labels.get(item.choice, ""), labels.get(submitted.choice, "")),
-        (form.rationale.label.text, item.rationale or "", submitted.rationale or ""),
-        (form.yearly_budget.label.text, item.yearly_budget or "", submitted.yearly_budget or ""),
-        (form.target_group.label.text, item.target_group or "", submitted.target_group or ""),
-        (form.reach.label.text, item.reach or "", submitted.reach or ""),
-    ]
-    shown = [{"label": label, "current": str(current), "submitted": str(mine),
-              "differs": str(current) != str(mine)} for label, current, mine in rows]
-    return render_template("oldambt/conflict.html", rows=shown, form=form, provision=item,
-                           action=url_for("oldambt.edit_provision", provision_id=item.id)), 409
+    """The provision as someone else saved it beside what this editor submitted."""
+
+    def rows() -> list[tuple[Any, Any, Any]]:
+        layer_names = {layer.id: layer.name for layer in services.layers()}
+        labels = services.CHOICE_LABELS
+        return [
+            (form.name.label.text, item.name, submitted.name),
+            (form.layer_id.label.text, layer_names.get(item.layer_id, ""),
+             layer_names.get(submitted.layer_id, "")),
+            (form.choice.label.text, labels.get(item.choice, ""),
+             labels.get(submitted.choice, "")),
+            (form.rationale.label.text, item.rationale, submitted.rationale),
+            (form.yearly_budget.label.text, item.yearly_budget, submitted.yearly_budget),
+            (form.target_group.label.text, item.target_group, submitted.target_group),
+            (form.reach.label.text, item.reach, submitted.reach),
+        ]
+
+    return conflict_page("oldambt/conflict.html", rows, form=form,
+                         version=lambda: item.version, provision=item,
+                         action=url_for("oldambt.edit_provision", provision_id=item.id))
 
 
 @blueprint.route("/provisions/<int:provision_id>/archive", methods=["POST"])
@@ -174,7 +165,7 @@ def archive_provision(provision_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     archive = not item.archived
-    services.set_archived(item, archive, actor=current_user)
+    services.set_archived(item, archive, actor=current_actor())
     db.session.commit()
     flash(_("%(name)s has been archived.", name=item.name) if archive else
           _("%(name)s is current again.", name=item.name), "success")
@@ -190,11 +181,15 @@ def layers():
     new_form = LayerForm(prefix="new")
     status = 200
     if request.method == "POST":
-        if not has_permission(current_user, Permission.EDIT):
+        if not has_permission(current_actor(), Permission.EDIT):
             abort(403)
         status = _save_layer(forms, new_form)
         if status == 303:
             return redirect(url_for("oldambt.layers"), 303)
+    return _layers_page(forms, new_form, status)
+
+
+def _layers_page(forms: dict[int, LayerForm], new_form: LayerForm, status: int):
     for layer_id, form in forms.items():
         if request.method == "GET" or not form.is_submitted():
             layer = db.session.get(Layer, layer_id)
@@ -215,22 +210,21 @@ def _save_layer(forms: dict[int, LayerForm], new_form: LayerForm) -> int:
         return 400
     layer = None if target == "new" else db.session.get(Layer, int(target))
     version = form.version.data or ""
-    try:
-        saved = services.save_layer(
-            layer, name=form.name.data, colour=form.colour.data,
-            description=form.description.data, position=form.position.data,
-            expected_version=int(version) if version.isdigit() else None, actor=current_user)
-        db.session.commit()
-    except (services.EditConflict, StaleDataError):
-        db.session.rollback()
+
+    def conflict():
         form.form_errors.append(_("Someone else changed this layer meanwhile. The page shows "
                                   "the current version; enter your change again."))
-        return 409
-    except DomainError as error:
-        db.session.rollback()
-        form.add_error(error)
+        return _layers_page(forms, new_form, 409)
+
+    with form_errors(form, conflict=conflict) as saved:
+        layer = services.save_layer(
+            layer, name=form.name.data, colour=form.colour.data,
+            description=form.description.data, position=form.position.data,
+            expected_version=int(version) if version.isdigit() else None,
+            actor=current_actor())
+    if not saved:
         return 400
-    flash(_("The layer %(name)s has been saved.", name=saved.name), "success")
+    flash(_("The layer %(name)s has been saved.", name=layer.name), "success")
     return 303
 
 
@@ -240,16 +234,13 @@ def delete_layer(layer_id: int):
     layer = db.session.get(Layer, layer_id)
     if layer is None:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
+    form = DomainForm()  # a button: CSRF only, and the refusal if the layer must stay
+    if not form.validate_on_submit():
         abort(400)
-    try:
-        services.delete_layer(layer, actor=current_user)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(_("The layer has been removed."), "success")
+    with form_errors(form) as saved:
+        services.delete_layer(layer, actor=current_actor())
+    flash(_("The layer has been removed.") if saved else " ".join(form.form_errors),
+          "success" if saved else "error")
     return redirect(url_for("oldambt.layers"))
 
 

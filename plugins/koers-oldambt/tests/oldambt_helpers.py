@@ -1,13 +1,17 @@
-"""Building plans the way staff do: through Koers' own pages (the plugin never writes the
-core's records itself)."""
+"""Building plans with the factories Koers ships (app.testing): through the core's services,
+as its pages do — the plugin never writes the core's records itself."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from app.plugin_api import Consultation, Goal, Input, Plan, Stakeholder, Theme, goals_of, themes_of
+from app.plugin_api import inputs_of as core_inputs_of
+from app.testing import make_consultation, make_plan, make_stakeholder
 
-from app.plugin_api import Consultation, Goal, Input, Plan, Stakeholder, Theme
+WINSCHOTEN = ZoneInfo("Europe/Amsterdam")
 
 
 def text(response) -> str:
@@ -15,42 +19,28 @@ def text(response) -> str:
 
 
 def koers_plan(client, db, *, title: str = "Koers sociaal domein Oldambt") -> Plan:
-    """A koersdocument with text and two themes with a goal each; signed in as an editor."""
-    response = client.submit("/plans/new", {"title": title, "kind": "koersdocument"})
-    assert response.status_code == 302, text(response)
-    plan = db.session.scalars(select(Plan).where(Plan.title == title)).one()
-    client.submit(f"/plans/{plan.id}/sections/new", {"title": "Onze koers", "body": "Samen."})
-    for name in ("Armoede", "Jeugdhulp"):
-        assert client.submit(f"/plans/{plan.id}/themes/new", {"name": name}).status_code == 302
-    for theme in db.session.scalars(select(Theme).where(Theme.plan_id == plan.id)):
-        client.submit(f"/plans/{plan.id}/themes/{theme.id}/goals/new",
-                      {"title": f"Doel {theme.name}"})
-    return plan
+    """A koersdocument with text and two themes with a goal each."""
+    return make_plan(title, kind="koersdocument", sections=[("Onze koers", "Samen.")],
+                     themes={"Armoede": ["Doel Armoede"], "Jeugdhulp": ["Doel Jeugdhulp"]})
 
 
 def theme_named(db, plan: Plan, name: str) -> Theme:
-    return db.session.scalars(select(Theme).where(Theme.plan_id == plan.id,
-                                                  Theme.name == name)).one()
+    return next(theme for theme in themes_of(plan) if theme.name == name)
 
 
 def goal_of(db, theme: Theme) -> Goal:
-    return db.session.scalars(select(Goal).where(Goal.theme_id == theme.id)).first()
+    return goals_of(theme)[0]
 
 
 def organisation(client, db, name: str) -> Stakeholder:
-    response = client.submit("/stakeholders/new?kind=organisation", {"name": name})
-    assert response.status_code == 302, text(response)
-    return db.session.scalars(select(Stakeholder).where(Stakeholder.name == name)).one()
+    return make_stakeholder(name, kind="organisation")
 
 
 def werkconferentie(client, db, plan: Plan) -> Consultation:
-    response = client.submit(f"/consultations/plan/{plan.id}/new", {
-        "format": "werkconferentie", "title": "Werkconferentie",
-        "starts_at": "2023-03-23T13:00", "ends_at": "2023-03-23T17:00",
-        "location": "Winschoten"})
-    assert response.status_code == 302, text(response)
-    return db.session.scalars(select(Consultation).where(
-        Consultation.plan_id == plan.id)).one()
+    return make_consultation(
+        plan, "Werkconferentie", format="werkconferentie", location="Winschoten",
+        starts_at=datetime(2023, 3, 23, 13, 0, tzinfo=WINSCHOTEN),
+        ends_at=datetime(2023, 3, 23, 17, 0, tzinfo=WINSCHOTEN))
 
 
 def add_input(client, consultation: Consultation, group: str, body: str) -> None:
@@ -60,8 +50,7 @@ def add_input(client, consultation: Consultation, group: str, body: str) -> None
 
 
 def inputs_of(db, consultation: Consultation) -> list[Input]:
-    return list(db.session.scalars(select(Input).where(
-        Input.consultation_id == consultation.id).order_by(Input.number)))
+    return core_inputs_of(consultation, limit=None)
 
 
 def numbers_in_svg(html: str) -> list[str]:

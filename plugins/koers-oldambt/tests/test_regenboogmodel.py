@@ -147,6 +147,23 @@ def test_layers_are_renamed_reordered_and_only_empty_ones_removed(client, login_
     assert db.session.get(Layer, item.layer_id) is not None
 
 
+def test_a_stale_layer_save_is_refused_and_the_page_shows_the_current_layer(client, login_as,
+                                                                            db):
+    client.set_cookie("koers_language", "en")
+    login_as("editor")
+    first = layer_ids(db)[0]
+    layer = db.session.get(Layer, first)
+    fields = {"layer": str(first), f"layer-{first}-colour": "#ffeeaa",
+              f"layer-{first}-position": "1", f"layer-{first}-version": str(layer.version)}
+    saved = client.submit("/p/oldambt/layers", dict(fields, **{f"layer-{first}-name": "Eerst"}))
+    assert saved.status_code == 303
+    stale = client.submit("/p/oldambt/layers", dict(fields, **{f"layer-{first}-name": "Later"}))
+    assert stale.status_code == 409
+    assert "Someone else changed this layer meanwhile" in text(stale)
+    db.session.expire_all()
+    assert db.session.get(Layer, first).name == "Eerst"
+
+
 def test_a_viewer_reads_but_cannot_change(client, login_as, db):
     client.set_cookie("koers_language", "en")
     login_as("viewer")

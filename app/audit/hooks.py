@@ -1,0 +1,16 @@
+"""The audit trail's menu item, registered through the hooks plugins use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from app.plugins.hookspecs import hookimpl
+from app.plugins.types import NavItem
+
+
+@hookimpl
+def navigation_items(user: Any) -> list[NavItem]:
+    return [NavItem(_l("Audit trail"), "audit.index", "view_audit", priority=910,
+                    active_prefix="audit.")]

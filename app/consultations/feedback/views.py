@@ -1,0 +1,207 @@
+"""Pages of the terugkoppeling: a consultation's feedback page (who gets what, the mailings
+with their letters per state, the letters that need a person's decision, the post letters to
+print), a printable letter, and the outbox of every letter.
+
+Views are thin: one service acts, then commit, flash and redirect. Editing routes answer 409
+on a read-only plan, as the other consultation pages do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from app.auth.models import User
+from app.consultations.blueprint import bp
+from app.consultations.feedback import services as feedback
+from app.consultations.feedback.forms import DecisionForm, OutboxFilter
+from app.consultations.feedback.models import FeedbackLetter, FeedbackMailing, LetterStatus
+from app.consultations.models import Consultation
+from app.consultations.pages import TAB, consultation_or_404, record_or_404
+from app.database import db
+from app.edits import CONFLICTS, conflict_rows, current_actor
+from app.errors import DomainError
+from app.forms import ConfirmForm
+from app.labels import label as code_label
+from app.pagination import paginate
+from app.permissions import Permission, has_permission, require
+from app.plans.models import Plan
+from app.plans.pages import page_context
+from app.plans.rules import read_only_reason
+from app.stakeholders import services as register
+from app.stakeholders.models import Stakeholder
+
+#: How many participants the preview lists (the counts cover all).
+PREVIEWED = 200
+#: How many mailings, and letters needing a decision or posting, the page lists.
+MAILINGS = 50
+LETTERS = 500
+
+
+def _feedback_url(consultation_id: int, anchor: str | None = None) -> str:
+    return url_for("consultations.feedback", consultation_id=consultation_id, _anchor=anchor)
+
+
+def _name(stakeholder: Stakeholder | None) -> str:
+    return register.display_name(stakeholder) if stakeholder is not None else "—"
+
+
+# --- the feedback page ----------------------------------------------------------------------
+
+@bp.route("/<int:consultation_id>/feedback", endpoint="feedback")
+@require(Permission.VIEW)
+def feedback_page(consultation_id: int) -> Any:
+    return _feedback_page(*consultation_or_404(consultation_id))
+
+
+def _feedback_page(consultation: Consultation, plan: Plan, *, status: int = 200) -> Any:
+    recipients = feedback.recipients(consultation)
+    creator = aliased(User)
+    mailings = db.session.execute(
+        select(FeedbackMailing, creator)
+        .outerjoin(creator, creator.id == FeedbackMailing.created_by_id)
+        .where(FeedbackMailing.consultation_id == consultation.id)
+        .order_by(FeedbackMailing.created_at.desc(), FeedbackMailing.id.desc())
+        .limit(MAILINGS)).all()
+    states = feedback.mailing_states([mailing for mailing, _user in mailings])
+    waiting = feedback.letters_of(states, (
+        LetterStatus.HELD, LetterStatus.FAILED, LetterStatus.SENDING, LetterStatus.QUEUED),
+        limit=LETTERS)
+    deciding = [(letter, person) for letter, person in waiting
+                if feedback.needs_decision(letter, states[letter.mailing_id])]
+    posting = [(letter, person) for letter, person in waiting
+               if letter.channel == feedback.POST and letter.status == LetterStatus.QUEUED]
+    editing = has_permission(current_user, Permission.EDIT) and read_only_reason(plan) is None
+    return render_template(
+        "consultations/feedback/index.html", consultation=consultation,
+        **page_context(plan, TAB), recipients=recipients[:PREVIEWED],
+        recipient_count=len(recipients),
+        by_email=sum(1 for r in recipients if r.channel == feedback.EMAIL),
+        mailings=mailings, states=states, deciding=deciding, posting=posting,
+        listed=LETTERS, editing=editing, name=_name, choices=feedback.choices,
+        decision_form=DecisionForm(formdata=None), confirm_form=ConfirmForm(),
+        mail_settings=current_app.config["KOERS_MAIL"],
+        statuses=feedback.STATUS_LABELS, channel_labels=feedback.CHANNEL_LABELS), status
+
+
+def _refused(error: DomainError, consultation: Consultation, plan: Plan) -> Any:
+    """A refusal of the service: nothing saved, the reason on the feedback page (400)."""
+    db.session.rollback()
+    flash(error.message, "error")
+    return _feedback_page(consultation, plan, status=400)
+
+
+@bp.route("/<int:consultation_id>/feedback", methods=["POST"])
+@require(Permission.EDIT)
+def start_feedback(consultation_id: int) -> Any:
+    consultation, plan = consultation_or_404(consultation_id, editing=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        mailing = feedback.create_mailing(consultation, actor=current_actor())
+    except DomainError as error:
+        return _refused(error, consultation, plan)
+    count = db.session.scalar(select(func.count()).select_from(FeedbackLetter).where(
+        FeedbackLetter.mailing_id == mailing.id))
+    flash(_("Feedback is on its way: %(count)d letters.", count=count), "success")
+    return redirect(_feedback_url(consultation.id, "mailings"))
+
+
+@bp.route("/feedback/mailings/<int:mailing_id>/resume", methods=["POST"])
+@require(Permission.EDIT)
+def resume_feedback(mailing_id: int) -> Any:
+    mailing, consultation, plan = record_or_404(FeedbackMailing, mailing_id, editing=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        feedback.resume(mailing, actor=current_actor())
+    except DomainError as error:
+        return _refused(error, consultation, plan)
+    flash(_("The mailing continues with the letters still waiting."), "success")
+    return redirect(_feedback_url(consultation.id, "mailings"))
+
+
+@bp.route("/feedback/letters/<int:letter_id>/decision", methods=["POST"])
+@require(Permission.EDIT)
+def decide_letter(letter_id: int) -> Any:
+    letter, consultation, plan = record_or_404(FeedbackLetter, letter_id, editing=True)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(message) for messages in form.errors.values()
+                       for message in messages), "error")
+        return _feedback_page(consultation, plan, status=400)
+    choice = form.choice.data
+    try:
+        feedback.decide(letter, choice, expected_version=form.version.data, actor=current_actor())
+        db.session.commit()
+    except CONFLICTS:
+        db.session.rollback()
+        return _conflict(letter, consultation, plan, choice)
+    except DomainError as error:
+        return _refused(error, consultation, plan)
+    messages = {feedback.MARK_SENT: _("The letter is marked as sent."),
+                feedback.SEND_AGAIN: _("The letter waits to be sent again: resume the "
+                                       "mailing to send it."),
+                feedback.CANCEL: _("The letter is cancelled.")}
+    flash(messages[choice], "success")
+    return redirect(_feedback_url(consultation.id, "decisions"))
+
+
+def _conflict(letter: FeedbackLetter, consultation: Consultation, plan: Plan,
+              choice: str) -> Any:
+    """Someone decided (or the job moved on) in between: the letter's state now beside the
+    decision this person chose; nothing was changed."""
+    db.session.refresh(letter)
+    current = code_label("letter_status", letter.status)
+    wanted = code_label("letter_status", feedback.DECISION_RESULTS.get(choice, ""))
+    rows = conflict_rows([(_("Status"), current, wanted)])
+    stakeholder = db.session.get(Stakeholder, letter.stakeholder_id) \
+        if letter.stakeholder_id else None
+    return render_template("consultations/feedback/conflict.html", consultation=consultation,
+                           **page_context(plan, TAB), letter=letter, rows=rows,
+                           recipient=_name(stakeholder)), 409
+
+
+# --- a letter and the outbox ----------------------------------------------------------------
+
+@bp.route("/feedback/letters/<int:letter_id>")
+@require(Permission.EDIT)
+def feedback_letter(letter_id: int) -> Any:
+    """The letter as sent, or to print and post: the address comes from the register (so an
+    erased person's letter shows none)."""
+    letter, consultation, plan = record_or_404(FeedbackLetter, letter_id)
+    stakeholder = db.session.get(Stakeholder, letter.stakeholder_id) \
+        if letter.stakeholder_id else None
+    return render_template("consultations/feedback/letter.html", consultation=consultation,
+                           plan=plan, letter=letter, stakeholder=stakeholder,
+                           name=_name(stakeholder), code_label=code_label)
+
+
+@bp.route("/feedback/outbox")
+@require(Permission.EDIT)
+def outbox() -> Any:
+    filters = OutboxFilter(request.args)
+    filters.fill_choices()
+    query = select(FeedbackLetter).order_by(FeedbackLetter.id.desc())
+    chosen = filters.status.data if filters.validate() else None
+    if chosen:
+        query = query.where(FeedbackLetter.status == chosen)
+    page = paginate(query)
+    letters = list(page.items)
+    # The page's participants and consultations: one query each, whatever the page size.
+    people = {person.id: person for person in db.session.scalars(
+        select(Stakeholder).options(*register.BARE).where(Stakeholder.id.in_(
+            {letter.stakeholder_id for letter in letters if letter.stakeholder_id})))}
+    consultations = {item.id: item for item in db.session.scalars(
+        select(Consultation).where(Consultation.id.in_(
+            {letter.consultation_id for letter in letters})))}
+    rows = [(letter, people.get(letter.stakeholder_id or 0),
+             consultations[letter.consultation_id]) for letter in letters]
+    return render_template("consultations/feedback/outbox.html", filters=filters,
+                           chosen=chosen, page=page, rows=rows, name=_name,
+                           code_label=code_label, mail_settings=current_app.config["KOERS_MAIL"])

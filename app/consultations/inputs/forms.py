@@ -1,0 +1,227 @@
+"""Forms of the input pages: the list's filters, bulk entry after a meeting, a written
+reaction and changing it, an attachment, an answer covering several inputs and re-answering
+it, and processing meeting input.
+
+The rules live in :mod:`app.consultations.inputs.services` and
+:mod:`~app.consultations.inputs.answers`; these forms check per field what they can
+(a text is given, the postmark does not lie after the receipt), and
+:meth:`~app.forms.DomainForm.add_error` places a service's refusal. Choice lists are
+filled by the view, which knows the consultation and its plan; senders and co-signatories
+are chosen with the register's picker, which validates them itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+from flask_wtf.file import FileField
+from wtforms import Form, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from app.consultations.forms import NO_CHOICE, SEARCH_RESULTS
+from app.consultations.inputs.answers import DECISIONS
+from app.consultations.inputs.models import Input
+from app.consultations.inputs.services import CHANNELS, GROUPS, Filters, InputData, InputKind
+from app.consultations.models import ConsultationTable
+from app.forms import DomainForm, MultiCheckboxField, date_field, optional_int
+from app.plans.models import Section, Theme
+from app.stakeholders.picker import StakeholderPicker, name_and_kind
+from app.terms import TERMS
+
+YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+#: How many characters of the original text stand in for a missing summary.
+SUMMARY_LENGTH = 200
+
+
+def optional_str(value: Any) -> str | None:
+    return value or None
+
+
+def short_text(item: Input) -> str:
+    """The summary, or the start of the original text."""
+    if item.summary:
+        return item.summary
+    text = item.original_text
+    return text if len(text) <= SUMMARY_LENGTH else text[:SUMMARY_LENGTH] + "…"
+
+
+def _co_signatories(refusal: Any, *, keep_erased: bool = False) -> StakeholderPicker:
+    """Chosen from the sender's search ("q"); with ``keep_erased`` the recorded ones stay,
+    even when erased since."""
+    return StakeholderPicker(_l("Co-signatories"), multiple=True, search="q", browse=False,
+                             limit=SEARCH_RESULTS, describe=name_and_kind,
+                             keep_erased=keep_erased, refusal=refusal)
+
+
+def kind_choices(kinds: dict[str, InputKind]) -> list[tuple[str, Any]]:
+    return [(code, kind.label) for code, kind in kinds.items()]
+
+
+def _postmark_not_after_receipt(form: Any, field: Any) -> None:
+    received = form.received_on.data
+    if field.data and received and field.data > received:
+        raise ValidationError(_l("The postmark date lies after the received date."))
+
+
+class InputFilters(Form):
+    """The filters of the input list (GET parameters, no CSRF token)."""
+
+    kind = SelectField(_l("Kind of input"), choices=[])
+    participant_group = SelectField(_l("Participant group"), choices=[])
+    channel = SelectField(_l("Channel"), choices=[])
+    theme_id = SelectField(TERMS["theme"], choices=[])
+    answered = SelectField(_l("Answered"), choices=[])
+    late = SelectField(_l("Late"), choices=[])
+    processed = SelectField(_l("Processed"), choices=[])
+
+    def fill_choices(self, kinds: dict[str, InputKind], themes: Sequence[Theme]) -> None:
+        every = [(NO_CHOICE, _l("All"))]
+        self.kind.choices = every + kind_choices(kinds)
+        self.participant_group.choices = every + list(GROUPS.items())
+        self.channel.choices = every + list(CHANNELS.items())
+        self.theme_id.choices = every + [(str(theme.id), theme.name) for theme in themes]
+        for name in ("answered", "late", "processed"):
+            self[name].choices = every + YES_NO
+
+    def active(self) -> dict[str, str]:
+        """The filters chosen, with values from their lists only (others are ignored)."""
+        chosen = {}
+        for item in self:
+            value = item.data or ""
+            if value and value in {str(code) for code, _label in item.choices}:
+                chosen[item.name] = value
+        return chosen
+
+    def to_filters(self, chosen: dict[str, str]) -> Filters:
+        """The chosen values as the service's filters."""
+        theme = chosen.get("theme_id", "")
+        return Filters(**{name: value for name, value in chosen.items() if name != "theme_id"},
+                       theme_id=int(theme) if theme.isdigit() else None)
+
+
+class BulkForm(DomainForm):
+    lines = TextAreaField(_l("Inputs, one per line"), validators=[
+        DataRequired(_l("Enter at least one input, one per line."))])
+    table_id = SelectField(lazy_pgettext("meeting", "Table"), coerce=optional_int, choices=[])
+    participant_group = SelectField(_l("Participant group"), choices=list(GROUPS.items()),
+                                    validators=[InputRequired(_l("Choose a participant group."))])
+    kind = SelectField(_l("Kind of input"), choices=[],
+                       validators=[InputRequired(_l("Choose a kind of input."))])
+    theme_ids = MultiCheckboxField(TERMS["themes"], coerce=int, choices=[])
+
+    def fill_choices(self, tables: Sequence[ConsultationTable], kinds: dict[str, InputKind],
+                     themes: Sequence[Theme]) -> None:
+        self.table_id.choices = [(NO_CHOICE, _l("No table"))] + [
+            (table.id, table.topic) for table in tables]
+        self.kind.choices = kind_choices(kinds)
+        self.theme_ids.choices = [(theme.id, theme.name) for theme in themes]
+
+    def texts(self) -> list[str]:
+        return [line.strip() for line in (self.lines.data or "").splitlines() if line.strip()]
+
+    def to_data(self) -> list[InputData]:
+        return [InputData(original_text=text, kind=self.kind.data, channel="mondeling",
+                          participant_group=self.participant_group.data,
+                          table_id=self.table_id.data, theme_ids=list(self.theme_ids.data or []))
+                for text in self.texts()]
+
+
+class InputForm(DomainForm):
+    original_text = TextAreaField(_l("Original text"), validators=[
+        DataRequired(_l("Enter the text of the input."))])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
+    kind = SelectField(_l("Kind of input"), choices=[],
+                       validators=[InputRequired(_l("Choose a kind of input."))])
+    channel = SelectField(_l("Channel"), choices=list(CHANNELS.items()),
+                          validators=[InputRequired(_l("Choose a channel."))])
+    stakeholder_id = StakeholderPicker(_l("From"), search="q", browse=False,
+                                       limit=SEARCH_RESULTS, describe=name_and_kind,
+                                       refusal=_l("Choose a stakeholder from the list."))
+    participant_group = SelectField(_l("Participant group"), coerce=optional_str, choices=[
+        (NO_CHOICE, _l("From the stakeholder's category")), *GROUPS.items()])
+    received_on = date_field(_l("Received on"))
+    postmarked_on = date_field(_l("Postmark date"), Optional(), _postmark_not_after_receipt)
+    theme_ids = MultiCheckboxField(TERMS["themes"], coerce=int, choices=[])
+    co_signatory_ids = _co_signatories(_l("Choose co-signatories from the list."))
+    # Checked by content and size in app.consultations.attachments, not here.
+    attachment = FileField(_l("Attachment (scanned letter)"))
+
+    def fill_choices(self, kinds: dict[str, InputKind], themes: Sequence[Theme]) -> None:
+        self.kind.choices = kind_choices(kinds)
+        self.theme_ids.choices = [(theme.id, theme.name) for theme in themes]
+
+    def to_data(self) -> InputData:
+        return InputData(original_text=self.original_text.data, kind=self.kind.data,
+                         channel=self.channel.data, stakeholder_id=self.stakeholder_id.data,
+                         participant_group=self.participant_group.data,
+                         summary=self.summary.data, received_on=self.received_on.data,
+                         postmarked_on=self.postmarked_on.data,
+                         theme_ids=list(self.theme_ids.data or []),
+                         co_signatory_ids=list(self.co_signatory_ids.data or []))
+
+
+class AnswerForm(DomainForm):
+    input_ids = MultiCheckboxField(_l("Inputs this answer is for"), coerce=int, choices=[],
+                                   validators=[DataRequired(
+                                       _l("Choose the inputs this answer is for."))])
+    text = TextAreaField(_l("Answer"), validators=[DataRequired(_l("Enter the answer."))])
+    decision = SelectField(_l("Decision"), choices=list(DECISIONS.items()),
+                           validators=[InputRequired(_l("Choose a decision."))])
+    changed_section_id = SelectField(_l("Section of the plan it changed"),
+                                     coerce=optional_int, choices=[])
+    # The version of every input offered, as the form showed them ("id:version …").
+    versions = HiddenField()
+
+    def fill_choices(self, inputs: Sequence[Input], sections: Sequence[Section]) -> None:
+        self.input_ids.choices = [(item.id, f"{item.number}. {short_text(item)}")
+                                  for item in inputs]
+        self.changed_section_id.choices = [(NO_CHOICE, _l("None"))] + [
+            (section.id, section.title) for section in sections]
+
+
+class ProcessForm(DomainForm):
+    input_ids = MultiCheckboxField(_l("Inputs"), coerce=int, choices=[], validate_choice=False,
+                                   validators=[DataRequired(_l("Choose the inputs to process."))])
+    versions = HiddenField()  # of the inputs listed, as the list showed them
+    used = RadioField(_l("Used in the plan"), choices=YES_NO,
+                      validators=[InputRequired(_l("Choose whether the input was used."))])
+
+
+class InputEditForm(DomainForm):
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
+    kind = SelectField(_l("Kind of input"), choices=[],
+                       validators=[InputRequired(_l("Choose a kind of input."))])
+    participant_group = SelectField(_l("Participant group"), choices=list(GROUPS.items()),
+                                    validators=[InputRequired(_l("Choose a participant group."))])
+    received_on = date_field(_l("Received on"))
+    postmarked_on = date_field(_l("Postmark date"), Optional(), _postmark_not_after_receipt)
+    theme_ids = MultiCheckboxField(TERMS["themes"], coerce=int, choices=[])
+    co_signatory_ids = _co_signatories(_l("Choose co-signatories from the register."),
+                                       keep_erased=True)
+    version = HiddenField()
+
+    def fill_choices(self, kinds: dict[str, InputKind], themes: Sequence[Theme]) -> None:
+        self.kind.choices = kind_choices(kinds)
+        self.theme_ids.choices = [(theme.id, theme.name) for theme in themes]
+
+
+class AttachmentForm(DomainForm):
+    attachment = FileField(_l("Attachment (scanned letter)"))
+
+
+class AnswerEditForm(DomainForm):
+    text = TextAreaField(_l("Answer"), validators=[DataRequired(_l("Enter the answer."))])
+    decision = SelectField(_l("Decision"), choices=list(DECISIONS.items()),
+                           validators=[InputRequired(_l("Choose a decision."))])
+    changed_section_id = SelectField(_l("Section of the plan it changed"),
+                                     coerce=optional_int, choices=[])
+    version = HiddenField()
+
+    def fill_choices(self, sections: Sequence[Section]) -> None:
+        self.changed_section_id.choices = [(NO_CHOICE, _l("None"))] + [
+            (section.id, section.title) for section in sections]
+
+

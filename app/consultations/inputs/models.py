@@ -1,0 +1,147 @@
+"""Input of a consultation and what was done with it.
+
+**Input** (inbreng) comes from a meeting table or as a written reaction, from a stakeholder or
+anonymous; an **answer** covers one or several inputs, with a decision and the section it
+changed. Kind, channel and group are stored codes: plugins add kinds, so the database does not
+fix their list. Scanned letters are kept as attachments of an input.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import UTCDateTime, db, utcnow
+from app.stakeholders.models import Stakeholder
+
+
+class Input(db.Model):
+    """Inbreng: an idea, concern, advice, zienswijze or question, as given and as summarised.
+
+    ``number`` numbers the inputs of a consultation (the nota van beantwoording refers to
+    reactions by number, never by a private person's name). ``late`` is computed from the
+    received and postmark dates; late reactions are kept and flagged, never refused."""
+
+    __tablename__ = "consultation_inputs"
+    __table_args__ = (
+        UniqueConstraint("consultation_id", "number", name="uq_input_number"),
+        CheckConstraint("postmarked_on is null or received_on is null or "
+                        "postmarked_on <= received_on", name="postmark_before_receipt"),
+        Index("ix_consultation_inputs_listing", "consultation_id", "kind", "number"),
+        Index("ix_consultation_inputs_stakeholder_id", "stakeholder_id"),
+        Index("ix_consultation_inputs_table_id", "table_id"),
+    )
+    #: Free text from residents: the audit trail records that these changed, not values.
+    personal_fields = frozenset({"original_text", "summary"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
+    table_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_tables.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    stakeholder_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholders.id"))
+    participant_group: Mapped[str] = mapped_column(String(32), default="onbekend")
+    kind: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(32))
+    original_text: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    postmarked_on: Mapped[date | None] = mapped_column(Date)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    processed: Mapped[bool] = mapped_column(Boolean, default=False)
+    used: Mapped[bool | None] = mapped_column(Boolean)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __mapper_args__ = {"version_id_col": version}
+
+    stakeholder: Mapped[Stakeholder | None] = relationship(lazy="raise")
+
+
+class InputTheme(db.Model):
+    __tablename__ = "consultation_input_themes"
+    __table_args__ = (Index("ix_consultation_input_themes_theme_id", "theme_id"),)
+
+    input_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_inputs.id", ondelete="CASCADE"), primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("plan_themes.id"), primary_key=True)
+
+
+class CoSignatory(db.Model):
+    """Someone who signed a letter with others; the first signatory is the input's own."""
+
+    __tablename__ = "consultation_co_signatories"
+    __table_args__ = (
+        Index("ix_consultation_co_signatories_stakeholder_id", "stakeholder_id"),)
+
+    input_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_inputs.id", ondelete="CASCADE"), primary_key=True)
+    stakeholder_id: Mapped[int] = mapped_column(ForeignKey("stakeholders.id"),
+                                                primary_key=True)
+
+
+class Answer(db.Model):
+    """One answer for one or several inputs: the text, the decision, the section it changed."""
+
+    __tablename__ = "consultation_answers"
+    __table_args__ = (
+        Index("ix_consultation_answers_consultation_id", "consultation_id"),
+        Index("ix_consultation_answers_changed_section_id", "changed_section_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
+    text: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(32))
+    changed_section_id: Mapped[int | None] = mapped_column(ForeignKey("plan_sections.id"))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class InputAnswer(db.Model):
+    """Which answer covers an input: each input has at most one."""
+
+    __tablename__ = "consultation_input_answers"
+    __table_args__ = (Index("ix_consultation_input_answers_answer_id", "answer_id"),)
+
+    input_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_inputs.id", ondelete="CASCADE"), primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("consultation_answers.id"))
+
+
+class Attachment(db.Model):
+    """A scanned letter or other file with an input, stored under ``KOERS_STORAGE_DIR``.
+
+    ``stored_name`` is a random name: the original file name (which may hold a resident's
+    name) is kept only in the database, never on disk or in the audit trail. Erasing the
+    sender or a co-signatory leaves the input and its attachments (part of the case file) and
+    gives them neutral names (:mod:`app.consultations.inputs.erasure`); an editor removes an
+    attachment, and its file, on the input's page."""
+
+    __tablename__ = "consultation_attachments"
+    # A scanned letter is the sender's personal data: a person's privacy export lists the
+    # attachments of their input (app.stakeholders follows this flag, knowing no table).
+    __table_args__ = (Index("ix_consultation_attachments_input_id", "input_id"),
+                      {"info": {"export_with_parent": True}})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    input_id: Mapped[int] = mapped_column(ForeignKey("consultation_inputs.id"))
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

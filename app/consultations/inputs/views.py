@@ -1,0 +1,460 @@
+"""Pages of a consultation's input: the filtered list, processing meeting input, bulk entry
+after a meeting, a written reaction (on time or late), an input's own page with its
+co-signatories, answer and attachments, changing an input, answering several inputs at once
+and re-answering, and who was heard on what (coverage).
+
+Views are thin: a form validates, one service acts inside :func:`~app.edits.form_errors`
+(commit, or the refusal beside its field with status 400, or the conflict page with 409).
+Every editing route loads its records with ``editing=True``: a read-only plan answers 409.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.consultations.blueprint import bp
+from app.consultations.inputs import answers, attachments, services
+from app.consultations.inputs import erasure as _erasure  # noqa: F401  (registers what erasure clears)
+from app.consultations.inputs.forms import (
+    AnswerEditForm,
+    AnswerForm,
+    AttachmentForm,
+    BulkForm,
+    InputEditForm,
+    InputFilters,
+    InputForm,
+    ProcessForm,
+    short_text,
+)
+from app.consultations.inputs.models import (
+    Answer,
+    Attachment,
+    CoSignatory,
+    Input,
+    InputTheme,
+)
+from app.consultations.models import Consultation, ConsultationTable
+from app.consultations.pages import (
+    conflict,
+    consultation_or_404,
+    form_status,
+    page,
+    record_or_404,
+)
+from app.consultations.views import format_label
+from app.database import db
+from app.edits import (
+    current_actor,
+    form_errors,
+    posted_ids,
+    posted_version,
+    posted_versions,
+    versions_value,
+)
+from app.forms import ConfirmForm
+from app.labels import field_label
+from app.pagination import paginate
+from app.permissions import Permission, require
+from app.plans import services as plans
+from app.plans.models import Plan, Section, Theme
+from app.plans.pages import plan_or_404
+from app.plans.programme import services as programme
+from app.stakeholders.models import Stakeholder
+from app.stakeholders.services import BARE
+
+
+def _inputs_url(consultation: Consultation) -> str:
+    return url_for("consultations.inputs", consultation_id=consultation.id)
+
+
+def _input_url(item: Input, anchor: str | None = None) -> str:
+    return url_for("consultations.show_input", input_id=item.id, _anchor=anchor)
+
+
+def _labels() -> dict[str, Any]:
+    """The code lists the input pages show labels from."""
+    return {"groups": services.GROUPS, "channels": services.CHANNELS,
+            "decisions": answers.DECISIONS}
+
+
+# --- the list -------------------------------------------------------------------------------
+
+def _list_page(consultation: Consultation, plan: Plan, process_form: ProcessForm,
+               status: int = 200) -> Any:
+    kinds = services.input_kinds()
+    filters = InputFilters(request.args)
+    filters.fill_choices(kinds, programme.themes_of(plan))
+    chosen = filters.active()
+    listed = paginate(services.list_query(consultation, filters.to_filters(chosen)))
+    inputs = list(listed.items)
+    process_form.versions.data = versions_value(inputs)
+    return page("consultations/inputs/index.html", plan, status=status,
+                consultation=consultation, filters=filters, chosen=chosen, page=listed,
+                inputs=inputs, answers=answers.answer_of(inputs),
+                themes=services.theme_names(inputs), co_signers=services.co_signer_counts(inputs),
+                kinds=kinds, short_text=short_text,
+                process_form=process_form, **_labels())
+
+
+@bp.route("/<int:consultation_id>/inputs")
+@require(Permission.VIEW)
+def inputs(consultation_id: int) -> Any:
+    consultation, plan = consultation_or_404(consultation_id)
+    return _list_page(consultation, plan, ProcessForm(formdata=None))
+
+
+@bp.route("/<int:consultation_id>/inputs/process", methods=["POST"])
+@require(Permission.EDIT)
+def process(consultation_id: int) -> Any:
+    consultation, plan = consultation_or_404(consultation_id, editing=True)
+    form = ProcessForm()
+    if form.validate_on_submit():
+        ids = set(form.input_ids.data)
+        chosen = list(db.session.scalars(select(Input).where(
+            Input.consultation_id == consultation.id, Input.id.in_(ids))
+            .order_by(Input.number)))
+        used = form.used.data == "yes"
+        if len(chosen) != len(ids):
+            form.input_ids.errors = [_("Choose inputs of this consultation.")]
+        else:
+            with form_errors(form, conflict=lambda: conflict(
+                    plan, lambda: _processing_rows(chosen, used))) as saved:
+                answers.mark_processed(chosen, used, expected_versions=posted_versions(),
+                                       actor=current_actor())
+            if saved:
+                flash(_("%(count)d inputs marked as processed.", count=len(chosen)), "success")
+                return redirect(_inputs_url(consultation))
+    return _list_page(consultation, plan, form, status=400)
+
+
+def _processing_rows(inputs: list[Input], used: bool) -> list[tuple[str, Any, Any]]:
+    """Per chosen input: how it is processed now beside how this editor marked it."""
+    def state(processed: bool, was_used: bool | None) -> str:
+        if not processed:
+            return _("No")
+        return _("Used") if was_used else _("Not used")
+
+    current = {item.id: item for item in db.session.scalars(
+        select(Input).where(Input.id.in_([item.id for item in inputs])))}
+    return [(_("Input %(number)d", number=current[item.id].number),
+             state(current[item.id].processed, current[item.id].used), state(True, used))
+            for item in inputs if item.id in current]
+
+
+# --- bulk entry and a written reaction ------------------------------------------------------
+
+def _tables_of(consultation: Consultation) -> list[ConsultationTable]:
+    return list(db.session.scalars(select(ConsultationTable).where(
+        ConsultationTable.consultation_id == consultation.id)
+        .order_by(ConsultationTable.position, ConsultationTable.id)))
+
+
+@bp.route("/<int:consultation_id>/inputs/bulk", methods=["GET", "POST"])
+@require(Permission.EDIT)
+def bulk(consultation_id: int) -> Any:
+    consultation, plan = consultation_or_404(consultation_id, editing=True)
+    kept = {name: request.args[name] for name in ("table_id", "participant_group", "kind")
+            if request.args.get(name)}
+    data: dict[str, Any] = {"participant_group": kept.get("participant_group", "inwoner")}
+    if kept.get("table_id", "").isdigit():
+        data["table_id"] = int(kept["table_id"])
+    if "kind" in kept:
+        data["kind"] = kept["kind"]
+    form = BulkForm(data=data)
+    form.fill_choices(_tables_of(consultation), services.input_kinds(),
+                      programme.themes_of(plan))
+    if form.validate_on_submit():
+        items = form.to_data()
+        with form_errors(form) as saved:
+            services.add_inputs(consultation, items, actor=current_actor())
+        if saved:
+            flash(_("%(count)d inputs recorded", count=len(items)), "success")
+            return redirect(url_for(
+                "consultations.bulk", consultation_id=consultation.id,
+                table_id=form.table_id.data or None,
+                participant_group=form.participant_group.data, kind=form.kind.data))
+    return page("consultations/inputs/bulk.html", plan, status=form_status(),
+                consultation=consultation, form=form)
+
+
+def _recorded_message(consultation: Consultation, record: Input) -> str:
+    if not consultation.is_comment_period:
+        return _("Input %(number)d has been recorded.", number=record.number)
+    if record.late:
+        return _("Reaction %(number)d has been recorded. It is late: it was received after "
+                 "the last day and not posted in time. It is kept and flagged.",
+                 number=record.number)
+    return _("Reaction %(number)d has been recorded. It is on time.", number=record.number)
+
+
+@bp.route("/<int:consultation_id>/inputs/new", methods=["GET", "POST"])
+@require(Permission.EDIT)
+def new_input(consultation_id: int) -> Any:
+    consultation, plan = consultation_or_404(consultation_id, editing=True)
+    form = InputForm(data={"channel": "brief"})
+    form.fill_choices(services.input_kinds(), programme.themes_of(plan))
+    file = request.files.get(form.attachment.name) if request.method == "POST" else None
+    file_chosen = bool(file and file.filename)
+    if form.validate_on_submit():
+        with form_errors(form) as saved:
+            # The file first: a refused file records nothing, and the form comes back.
+            upload = attachments.read_upload(file.stream, file.filename) \
+                if file_chosen else None  # type: ignore[union-attr]
+            record = services.add_input(consultation, form.to_data(), actor=current_actor())
+            if upload is not None:
+                attachments.add_attachment(record, upload, actor=current_actor())
+        if saved:
+            flash(_recorded_message(consultation, record), "success")
+            return redirect(_inputs_url(consultation))
+    if file_chosen and not form.attachment.errors:
+        # A browser never fills a file field again: say so beside the field.
+        form.attachment.errors = [_("The form was not saved, so choose the file again.")]
+    return page("consultations/inputs/form.html", plan, status=form_status(),
+                consultation=consultation, form=form)
+
+
+# --- one input ------------------------------------------------------------------------------
+
+def _answer_context(item: Input) -> dict[str, Any]:
+    """The input's answer, the section it changed and the numbers of the inputs it covers."""
+    answer = answers.answer_record(item.id)
+    section = db.session.get(Section, answer.changed_section_id) \
+        if answer is not None and answer.changed_section_id else None
+    covered = [covered.number for covered in answers.covered_by(answer)] if answer else []
+    return {"answer": answer, "section": section, "covered": covered}
+
+
+def _signatories(item: Input) -> list[Stakeholder]:
+    """The input's co-signatories by name, erased ones included (shown without a name)."""
+    return list(db.session.scalars(
+        select(Stakeholder).join(CoSignatory, CoSignatory.stakeholder_id == Stakeholder.id)
+        .where(CoSignatory.input_id == item.id).options(*BARE)
+        .order_by(Stakeholder.sort_name, Stakeholder.id)))
+
+
+def _input_page(item: Input, consultation: Consultation, plan: Plan, *, status: int = 200,
+                attachment_form: AttachmentForm | None = None) -> Any:
+    sender = db.session.get(Stakeholder, item.stakeholder_id, options=list(BARE)) \
+        if item.stakeholder_id else None
+    themes = list(db.session.scalars(select(Theme.name).join(
+        InputTheme, InputTheme.theme_id == Theme.id).where(InputTheme.input_id == item.id)
+        .order_by(Theme.position, Theme.id)))
+    table = db.session.get(ConsultationTable, item.table_id) if item.table_id else None
+    kinds = services.input_kinds()
+    return page("consultations/inputs/show.html", plan, status=status, consultation=consultation,
+                item=item, sender=sender, themes=themes, table=table,
+                signatories=_signatories(item),
+                kind_label=str(kinds[item.kind].label) if item.kind in kinds else item.kind,
+                files=attachments.attachments_of([item.id]).get(item.id, []),
+                attachment_form=attachment_form or AttachmentForm(formdata=None),
+                confirm=ConfirmForm(formdata=None), short_text=short_text,
+                limit_mb=current_app.config["KOERS_MAX_ATTACHMENT_MB"],
+                **_answer_context(item), **_labels())
+
+
+@bp.route("/inputs/<int:input_id>")
+@require(Permission.VIEW)
+def show_input(input_id: int) -> Any:
+    return _input_page(*record_or_404(Input, input_id))
+
+
+def _input_values(item: Input) -> dict[str, Any]:
+    return {"summary": item.summary, "kind": item.kind,
+            "participant_group": item.participant_group, "received_on": item.received_on,
+            "postmarked_on": item.postmarked_on, "theme_ids": services.themes_of_input(item),
+            "co_signatory_ids": services.co_signatories_of(item),
+            "version": str(item.version)}
+
+
+def _saved_message(consultation: Consultation, item: Input) -> str:
+    if not consultation.is_comment_period:
+        return _("Input %(number)d has been saved.", number=item.number)
+    if item.late:
+        return _("Reaction %(number)d has been saved. It is late.", number=item.number)
+    return _("Reaction %(number)d has been saved. It is on time.", number=item.number)
+
+
+def _input_rows(item: Input, chosen: services.InputData) -> list[tuple[Any, Any, Any]]:
+    return [(field_label(name), getattr(item, name), getattr(chosen, name))
+            for name in ("summary", "kind", "participant_group", "received_on",
+                         "postmarked_on")]
+
+
+@bp.route("/inputs/<int:input_id>/edit", methods=["GET", "POST"])
+@require(Permission.EDIT)
+def edit_input(input_id: int) -> Any:
+    item, consultation, plan = record_or_404(Input, input_id, editing=True)
+    form = InputEditForm(data=_input_values(item))
+    form.fill_choices(services.input_kinds(), programme.themes_of(plan))
+    if form.validate_on_submit():
+        version = posted_version()
+        chosen = services.InputData.of(
+            item, kind=form.kind.data, participant_group=form.participant_group.data,
+            summary=form.summary.data, received_on=form.received_on.data,
+            postmarked_on=form.postmarked_on.data, theme_ids=list(form.theme_ids.data or []),
+            co_signatory_ids=list(form.co_signatory_ids.data or []))
+        with form_errors(form, conflict=lambda: conflict(
+                plan, lambda: _input_rows(item, chosen), record=item, form=form)) as saved:
+            services.update_input(item, chosen, expected_version=version,
+                                  actor=current_actor())
+        if saved:
+            flash(_saved_message(consultation, item), "success")
+            return redirect(_input_url(item))
+    return page("consultations/inputs/edit.html", plan, status=form_status(), form=form,
+                item=item, consultation=consultation)
+
+
+# --- attachments ----------------------------------------------------------------------------
+
+@bp.route("/inputs/<int:input_id>/attachments", methods=["POST"])
+@require(Permission.EDIT)
+def upload_attachment(input_id: int) -> Any:
+    item, consultation, plan = record_or_404(Input, input_id, editing=True)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        file = request.files.get("attachment")
+        if file is None or not file.filename:
+            form.attachment.errors = [_("Choose a file.")]
+        else:
+            with form_errors(form) as saved:
+                upload = attachments.read_upload(file.stream, file.filename)
+                attachments.add_attachment(item, upload, actor=current_actor())
+            if saved:
+                flash(_("The attachment has been added."), "success")
+                return redirect(_input_url(item, "attachments"))
+    return _input_page(item, consultation, plan, status=400, attachment_form=form)
+
+
+def _attachment(attachment_id: int, *, editing: bool = False) -> tuple[Attachment, Input]:
+    record = db.session.get(Attachment, attachment_id)
+    if record is None:
+        abort(404)
+    item, _consultation, _plan = record_or_404(Input, record.input_id, editing=editing)
+    return record, item
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@require(Permission.VIEW)
+def download_attachment(attachment_id: int) -> Any:
+    """The file as it was uploaded, always as a download with the type found when it was
+    checked, never rendered by the browser (nosniff) and never cached (personal data)."""
+    record, _item = _attachment(attachment_id)
+    try:
+        path = attachments.path_of(record)
+    except FileNotFoundError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=record.content_type, as_attachment=True,
+                         download_name=record.original_name, max_age=0, conditional=False,
+                         etag=False)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
+@require(Permission.EDIT)
+def delete_attachment(attachment_id: int) -> Any:
+    record, item = _attachment(attachment_id, editing=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    attachments.remove_attachment(record, actor=current_actor())
+    db.session.commit()
+    flash(_("The attachment has been removed."), "success")
+    return redirect(_input_url(item, "attachments"))
+
+
+# --- answers --------------------------------------------------------------------------------
+
+@bp.route("/<int:consultation_id>/answer", methods=["GET", "POST"])
+@require(Permission.EDIT)
+def answer(consultation_id: int) -> Any:
+    consultation, plan = consultation_or_404(consultation_id, editing=True)
+    open_inputs = services.open_inputs(consultation)
+    # Chosen inputs someone else answered since the form was loaded stay choosable, so the
+    # service finds the conflict instead of the form calling them no valid choice.
+    gone = posted_ids("input_ids") - {item.id for item in open_inputs}
+    offered = [*open_inputs, *db.session.scalars(select(Input).where(
+        Input.consultation_id == consultation.id, Input.id.in_(gone)).order_by(Input.number))]
+    sections = plans.sections_of(plan)
+    form = AnswerForm()
+    form.fill_choices(offered, sections)
+    if request.method == "GET":
+        form.versions.data = versions_value(open_inputs)
+    if form.validate_on_submit():
+        expected = posted_versions()
+        ids = set(form.input_ids.data)
+        covered = [item for item in offered if item.id in ids]
+        section = next((s for s in sections if s.id == form.changed_section_id.data), None)
+        with form_errors(form, conflict=lambda: conflict(
+                plan, lambda: _answer_rows(covered, form.text.data))) as saved:
+            answers.answer(covered, form.text.data, form.decision.data,
+                           changed_section=section, expected_versions=expected,
+                           actor=current_actor())
+        if saved:
+            flash(_("The answer has been recorded for %(count)d inputs.", count=len(covered)),
+                  "success")
+            return redirect(_inputs_url(consultation))
+    return page("consultations/inputs/answer.html", plan, status=form_status(),
+                consultation=consultation, form=form, open_inputs=open_inputs)
+
+
+def _answer_rows(inputs: list[Input], text: str) -> list[tuple[str, Any, Any]]:
+    """Per chosen input: the answer it has now (if someone answered it) beside this one."""
+    found_answers = answers.answer_of(inputs)
+    return [(_("Input %(number)d", number=item.number),
+             found_answers[item.id].text if item.id in found_answers else None, text)
+            for item in inputs]
+
+
+@bp.route("/answers/<int:answer_id>/edit", methods=["GET", "POST"])
+@require(Permission.EDIT)
+def edit_answer(answer_id: int) -> Any:
+    record, consultation, plan = record_or_404(Answer, answer_id, editing=True)
+    covered = answers.covered_by(record)
+    sections = plans.sections_of(plan)
+    form = AnswerEditForm(data={"text": record.text, "decision": record.decision,
+                                "changed_section_id": record.changed_section_id,
+                                "version": str(record.version)})
+    form.fill_choices(sections)
+    if form.validate_on_submit():
+        version = posted_version()
+        section = next((s for s in sections if s.id == form.changed_section_id.data), None)
+        decision = answers.DECISIONS
+        with form_errors(form, conflict=lambda: conflict(plan, lambda: [
+                (field_label("text"), record.text, form.text.data),
+                (field_label("decision"), decision.get(record.decision, record.decision),
+                 decision.get(form.decision.data, form.decision.data))],
+                record=record, form=form)) as saved:
+            answers.update_answer(record, form.text.data, form.decision.data,
+                                  changed_section=section, expected_version=version,
+                                  actor=current_actor())
+        if saved:
+            flash(_("The answer has been changed for %(count)d inputs.", count=len(covered)),
+                  "success")
+            return redirect(_inputs_url(consultation))
+    return page("consultations/inputs/reanswer.html", plan, status=form_status(),
+                consultation=consultation, answer=record, covered=covered,
+                short_text=short_text, form=form)
+
+
+# --- coverage -------------------------------------------------------------------------------
+
+@bp.route("/plan/<int:plan_id>/coverage")
+@require(Permission.VIEW)
+def coverage(plan_id: int) -> Any:
+    """Per theme, who was heard (inputs per participant group); per consultation, what is
+    still open."""
+    plan = plan_or_404(plan_id)
+    themes = db.session.scalars(select(Theme).where(Theme.plan_id == plan.id)
+                                .order_by(Theme.position, Theme.id)).all()
+    consultations = db.session.scalars(select(Consultation).where(
+        Consultation.plan_id == plan.id).order_by(Consultation.id)).all()
+    return page("consultations/coverage.html", plan, figures=services.coverage(plan),
+                themes=themes, consultations=consultations, groups=services.GROUPS,
+                format_label=format_label)

@@ -1,0 +1,128 @@
+"""Pages of the nota van beantwoording: a consultation's generated notas with their downloads
+(viewers), generating a new one as a background job and following it (editors), and the HTML
+version shown in the browser."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from flask import Response, abort, redirect, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.consultations.blueprint import bp
+from app.consultations.models import Consultation
+from app.consultations.nota import jobs as notas
+from app.consultations.nota.models import Nota
+from app.consultations.nota.render import style_hash
+from app.consultations.pages import consultation_or_404, page
+from app.database import db
+from app.edits import current_actor
+from app.forms import ConfirmForm
+from app.jobs.models import Job
+from app.jobs.services import enqueue, get_job
+from app.permissions import Permission, has_permission, require
+from app.plans.rules import read_only_reason
+
+
+def _nota_or_404(consultation: Consultation, nota_id: int) -> Nota:
+    found = db.session.get(Nota, nota_id)
+    if found is None or found.consultation_id != consultation.id:
+        abort(404)
+    return found
+
+
+@bp.route("/<int:consultation_id>/nota")
+@require(Permission.VIEW)
+def notas_index(consultation_id: int) -> Any:
+    consultation, plan = consultation_or_404(consultation_id)
+    found = notas.notas_of(consultation)
+    creators = {user.id: user.name for user in db.session.scalars(select(User).where(
+        User.id.in_({item.created_by_id for item in found if item.created_by_id})))} \
+        if found else {}
+    editing = has_permission(current_user, Permission.EDIT) and read_only_reason(plan) is None
+    return page("consultations/nota/index.html", plan, consultation=consultation,
+                 notas=found, creators=creators, editing=editing, form=ConfirmForm(),
+                 formats=notas.FORMATS)
+
+
+@bp.route("/<int:consultation_id>/nota", methods=["POST"])
+@require(Permission.EDIT)
+def generate_nota(consultation_id: int) -> Any:
+    consultation, _plan = consultation_or_404(consultation_id, editing=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    started = enqueue(notas.KIND, {"consultation_id": consultation.id},
+                      user=current_actor())
+    return redirect(url_for("consultations.nota_job", consultation_id=consultation.id,
+                            job_id=started.id))
+
+
+def _nota_job(consultation: Consultation, job_id: str) -> Job:
+    """A nota job of this consultation, shown to whoever started it and to administrators."""
+    found = get_job(job_id)
+    if found is None or found.kind != notas.KIND or \
+            found.params.get("consultation_id") != consultation.id:
+        abort(404)
+    if found.created_by_id != current_user.id and not has_permission(
+            current_user, Permission.MANAGE_INSTANCE):
+        abort(404)
+    return found
+
+
+@bp.route("/<int:consultation_id>/nota/jobs/<job_id>")
+@require(Permission.EDIT)
+def nota_job(consultation_id: int, job_id: str) -> Any:
+    consultation, plan = consultation_or_404(consultation_id)
+    found = _nota_job(consultation, job_id)
+    result = found.result or {}
+    made = db.session.get(Nota, result["nota_id"]) if result.get("nota_id") else None
+    return page("consultations/nota/job.html", plan, consultation=consultation, job=found,
+                 nota=made if made is not None and made.consultation_id == consultation.id
+                 else None, formats=notas.FORMATS)
+
+
+def _file_name(consultation: Consultation, nota: Nota, file_format: str) -> str:
+    """nota-van-beantwoording-<title>-<date>.<ext>, in plain ASCII for every browser."""
+    title = unicodedata.normalize("NFKD", consultation.title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "consultatie"
+    return f"nota-van-beantwoording-{slug}-{nota.created_at:%Y-%m-%d}.{file_format}"
+
+
+@bp.route("/<int:consultation_id>/nota/<int:nota_id>.<file_format>")
+@require(Permission.VIEW)
+def nota_download(consultation_id: int, nota_id: int, file_format: str) -> Any:
+    consultation, _plan = consultation_or_404(consultation_id)
+    found = _nota_or_404(consultation, nota_id)
+    if file_format not in notas.FORMATS:
+        abort(404)
+    path = notas.stored_file(found, file_format)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype=notas.MEDIA_TYPES[file_format], as_attachment=True,
+                         download_name=_file_name(consultation, found, file_format),
+                         max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<int:consultation_id>/nota/<int:nota_id>")
+@require(Permission.VIEW)
+def nota_view(consultation_id: int, nota_id: int) -> Any:
+    """The HTML version in the browser, under a policy that allows its own style and
+    embedded logo and nothing else: no script, no request to anywhere."""
+    consultation, _plan = consultation_or_404(consultation_id)
+    path = notas.stored_file(_nota_or_404(consultation, nota_id), "html")
+    if path is None:
+        abort(404)
+    document = path.read_bytes()
+    style = style_hash(document) or "'none'"
+    response = Response(document, mimetype=notas.MEDIA_TYPES["html"])
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; style-src {style}; img-src data:; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'none'")
+    response.headers["Cache-Control"] = "no-store"
+    return response

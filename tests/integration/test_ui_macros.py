@@ -1,0 +1,57 @@
+"""The page macros of macros/ui.html: a table, a panel and a POST button with its CSRF token."""
+
+from __future__ import annotations
+
+import re
+
+from flask import render_template_string
+
+from app.forms import ConfirmForm
+
+MACROS = '{% from "macros/ui.html" import panel, post_button, table %}'
+
+
+def render(app, source: str, **context) -> str:
+    with app.test_request_context("/"):
+        return render_template_string(MACROS + source, **context)
+
+
+def squeeze(html: str) -> str:
+    return re.sub(r">\s+<", "><", html.strip())
+
+
+def test_a_table_has_its_caption_column_headers_and_rows(app):
+    html = squeeze(render(app, '{% call table("Accounts", ["Name", {"text": "Rows", '
+                               '"class": "number"}, {"text": "Actions", "hidden": true}], '
+                               'hidden_caption=true, wrapper=true) %}<tr><td>Anna</td></tr>'
+                               '{% endcall %}'))
+    assert html == (
+        '<div class="table-wrapper"><table class="table">'
+        '<caption class="visually-hidden">Accounts</caption>'
+        '<thead><tr><th scope="col">Name</th><th scope="col" class="number">Rows</th>'
+        '<th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>'
+        '<tbody><tr><td>Anna</td></tr></tbody></table></div>')
+
+
+def test_a_panel_is_a_section_named_by_its_heading(app):
+    html = squeeze(render(app, '{% call panel("Sessions", "sessions-title") %}<p>x</p>'
+                               '{% endcall %}{% call panel("Plain", "p", plain=true) %}'
+                               '{% endcall %}'))
+    assert html == ('<section class="panel" aria-labelledby="sessions-title">'
+                    '<h2 id="sessions-title">Sessions</h2><p>x</p></section>'
+                    '<section aria-labelledby="p"><h2 id="p">Plain</h2></section>')
+
+
+def test_a_post_button_carries_the_csrf_token_and_its_values(app):
+    html = render(app, '{{ post_button("/archive", "Archive", style="danger", '
+                       'hidden={"archived": "1"}, inline=true) }}')
+    assert re.search(r'<form method="post" action="/archive" class="inline-form">\s*'
+                     r'<input type="hidden" name="csrf_token" value="[^"]+">\s*'
+                     r'<input type="hidden" name="archived" value="1">\s*'
+                     r'<button type="submit" class="button button--danger">Archive</button>',
+                     html)
+    with app.test_request_context("/"):
+        html = render_template_string(MACROS + '{{ post_button("/go", "Go", style="primary", '
+                                      'form=confirm) }}', confirm=ConfirmForm())
+    assert 'id="csrf_token" name="csrf_token" type="hidden"' in html
+    assert '<button type="submit" class="button">Go</button>' in html

@@ -1,0 +1,38 @@
+"""The coerce and filter functions every area's forms share (app.forms)."""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug.datastructures import MultiDict
+from wtforms import Form, SelectField, StringField
+
+from app.forms import optional_int, strip_text
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, None), ("", None), ("None", None), ("7", 7), (7, 7)])
+def test_optional_int_reads_an_id_or_the_empty_choice(value, expected):
+    assert optional_int(value) == expected
+
+
+def test_optional_int_refuses_what_is_no_number():
+    with pytest.raises(ValueError):
+        optional_int("zeven")
+
+
+def test_strip_text_trims_text_and_leaves_other_values():
+    assert strip_text("  Armoede \n") == "Armoede"
+    assert strip_text(None) is None and strip_text(3) == 3
+
+
+class Example(Form):
+    theme_id = SelectField("Theme", coerce=optional_int, choices=[("", "—"), (4, "Wonen")])
+    name = StringField("Name", filters=[strip_text])
+
+
+def test_a_select_reads_the_empty_choice_as_none_and_refuses_garbage():
+    form = Example(MultiDict({"theme_id": "", "name": "  Wonen "}))
+    assert form.validate() and form.theme_id.data is None and form.name.data == "Wonen"
+    assert Example(MultiDict({"theme_id": "4"})).theme_id.data == 4
+    garbage = Example(MultiDict({"theme_id": "x"}))
+    assert not garbage.validate() and garbage.theme_id.errors
