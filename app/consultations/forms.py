@@ -28,8 +28,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from app.consultations.models import Consultation
 from app.consultations.services import ConsultationData, ConsultationFormat
+from app.database import db
 from app.forms import DomainForm, MultiCheckboxField, date_field, optional_int, strip_text
 from app.plans.models import Theme
+from app.stakeholders import services as register
 from app.stakeholders.models import Kind, Stakeholder
 from app.stakeholders.picker import StakeholderPicker, name_and_kind
 from app.terms import TERMS
@@ -40,6 +42,10 @@ INVALID_MOMENT = _l("Enter a valid date and time.")
 SEARCH_RESULTS = 20
 #: How many stakeholders the organiser and facilitator choices offer (besides the chosen).
 STAKEHOLDER_CHOICES = 200
+#: How many search results the form registering many participants offers to tick.
+BULK_RESULTS = 100
+#: The most participants registered at once as "everyone the search found".
+BULK_LIMIT = 1000
 
 
 def _organiser(*, keep_erased: bool = False) -> StakeholderPicker:
@@ -118,11 +124,59 @@ class TableForm(DomainForm):
 
 
 class RegistrationForm(DomainForm):
+    endpoint = "consultations.register"
     stakeholder_id = StakeholderPicker(
         _l("Participant"), [InputRequired(_l("Choose a participant."))], search="q",
         limit=SEARCH_RESULTS, describe=name_and_kind,
         refusal=_l("Choose a participant from the list."))
     attended = BooleanField(_l("Attended"))
+
+
+class BulkRegistrationForm(DomainForm):
+    """Register many at once: the stakeholders ticked in a search's results, everyone the
+    search found, or every member of a category — or all of these together."""
+
+    endpoint = "consultations.register_many"
+    stakeholder_id = StakeholderPicker(
+        _l("Participants"), multiple=True, search="q", limit=BULK_RESULTS,
+        describe=name_and_kind, refusal=_l("Choose participants from the list."))
+    everyone_found = BooleanField(_l("Everyone the search found"))
+    category = SelectField(_l("Every member of a category"), choices=[],
+                           validators=[Optional()])
+    attended = BooleanField(_l("Attended"))
+
+    def fill_choices(self, categories: Mapping[str, Any]) -> None:
+        self.category.choices = [(NO_CHOICE, str(_l("— none —")))] + [
+            (code, str(item.label)) for code, item in categories.items()]
+
+    def validate_everyone_found(self, field: BooleanField) -> None:
+        if field.data and not self.stakeholder_id.search:
+            raise ValidationError(str(_l("Search first: everyone the search found is "
+                                         "registered.")))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and not (self.stakeholder_id.data or self.everyone_found.data
+                          or self.category.data):
+            self.stakeholder_id.errors = [*self.stakeholder_id.errors, str(_l(
+                "Choose participants, everyone the search found, or a category."))]
+            return False
+        return valid
+
+    def participants(self) -> list[Stakeholder]:
+        """The ticked, everyone found and the category's members, each once, by name;
+        erased persons and archived stakeholders are never found by a search or category."""
+        chosen = {item.id: item for item in self.stakeholder_id.chosen}
+        filters = []
+        if self.everyone_found.data and self.stakeholder_id.search:
+            filters.append(register.Filters(q=self.stakeholder_id.search))
+        if self.category.data:
+            filters.append(register.Filters(category=self.category.data))
+        for found in filters:
+            for item in db.session.scalars(register.list_query(found)
+                                           .options(*register.BARE).limit(BULK_LIMIT)):
+                chosen.setdefault(item.id, item)
+        return sorted(chosen.values(), key=lambda item: (item.sort_name, item.id))
 
 
 class ConsultationEditForm(ConsultationForm):

@@ -30,6 +30,7 @@ from app.consultations.rules import (
     check_versions,
     clean_text,
     collected,
+    conflict_on_race,
     refuse_read_only_plan,
     required,
 )
@@ -328,6 +329,32 @@ def register_participant(consultation: Consultation, stakeholder: Stakeholder, *
         "stakeholder": {"old": None, "new": stakeholder.id},
         "attended": {"old": None, "new": attended}})
     return existing
+
+
+def register_participants(consultation: Consultation, stakeholders: Iterable[Stakeholder], *,
+                          attended: bool = False, actor: Any = None,
+                          ) -> tuple[list[Registration], int]:
+    """Register many at once (a search's choice, a category's members): the new ones with
+    ``attended``, each audited; anyone already registered is left as they are and counted.
+    An erased person is refused — nothing is registered then. Returns (new, skipped)."""
+    refuse_read_only_plan(consultation)
+    chosen = list({stakeholder.id: stakeholder for stakeholder in stakeholders}.values())
+    if any(stakeholder.is_erased for stakeholder in chosen):
+        raise DomainError(_l("An erased person cannot be registered."), field="stakeholder_id")
+    registered = set(db.session.scalars(select(Registration.stakeholder_id).where(
+        Registration.consultation_id == consultation.id,
+        Registration.stakeholder_id.in_([stakeholder.id for stakeholder in chosen]))))
+    new = [Registration(consultation_id=consultation.id, stakeholder_id=stakeholder.id,
+                        attended=attended)
+           for stakeholder in chosen if stakeholder.id not in registered]
+    db.session.add_all(new)
+    with conflict_on_race(consultation):  # registered by someone else at the same moment
+        db.session.flush()
+    for registration in new:
+        audit("register", consultation, actor=actor, changes={
+            "stakeholder": {"old": None, "new": registration.stakeholder_id},
+            "attended": {"old": None, "new": attended}})
+    return new, len(chosen) - len(new)
 
 
 def set_attendance(consultation: Consultation, attended_ids: Iterable[int], *,

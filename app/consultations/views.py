@@ -23,6 +23,7 @@ from sqlalchemy.orm import aliased, lazyload
 from app.consultations import calendar, notice, services
 from app.consultations.blueprint import bp
 from app.consultations.forms import (
+    BulkRegistrationForm,
     ConsultationEditForm,
     ConsultationForm,
     NoticeForm,
@@ -170,7 +171,7 @@ def _period_figures(consultation: Consultation) -> dict[str, Any]:
 
 def _show(consultation: Consultation, plan: Plan, *, status: int = 200,
           table_form: TableForm | None = None,
-          registration_form: RegistrationForm | None = None) -> Any:
+          registration_form: RegistrationForm | BulkRegistrationForm | None = None) -> Any:
     editing = has_permission(current_user, Permission.EDIT) and read_only_reason(plan) is None
     facilitator = aliased(Stakeholder)
     tables = db.session.execute(
@@ -189,7 +190,7 @@ def _show(consultation: Consultation, plan: Plan, *, status: int = 200,
         if consultation.organiser_id else None
     if editing and not consultation.is_comment_period:
         table_form = table_form or _table_form(plan)[0]
-        registration_form = registration_form or RegistrationForm()
+        registration_form = registration_form or _bulk_form()
     channels = [str(services.ANNOUNCEMENTS.get(code, code)) for code in consultation.channels]
     return page("consultations/show.html", plan, status=status, consultation=consultation,
                 format_label=format_label(consultation.format), organiser=organiser,
@@ -344,6 +345,31 @@ def register_participant(consultation_id: int) -> Any:
                                           actor=current_actor())
         if saved:
             flash(_("%(name)s is registered.", name=register.display_name(chosen)), "success")
+            return redirect(_show_url(consultation, "registrations"))
+    return _show(consultation, plan, status=400, registration_form=form)
+
+
+def _bulk_form() -> BulkRegistrationForm:
+    form = BulkRegistrationForm()
+    form.fill_choices(register.categories())
+    return form
+
+
+@bp.route("/<int:consultation_id>/registrations/many", methods=["POST"],
+          endpoint="register_many")
+@require(Permission.EDIT)
+def register_participants(consultation_id: int) -> Any:
+    """Register many in one submission: ticked in a search, everyone found, a category."""
+    consultation, plan = consultation_or_404(consultation_id, editing=True)
+    form = _bulk_form()
+    if form.validate_on_submit():
+        with form_errors(form) as saved:
+            new, skipped = services.register_participants(
+                consultation, form.participants(), attended=bool(form.attended.data),
+                actor=current_actor())
+        if saved:
+            flash(_("Registered: %(count)d. Already registered, so skipped: %(skipped)d.",
+                    count=len(new), skipped=skipped), "success")
             return redirect(_show_url(consultation, "registrations"))
     return _show(consultation, plan, status=400, registration_form=form)
 

@@ -398,6 +398,66 @@ def decide(letter: FeedbackLetter, choice: str, *, expected_version: int | None 
         "decision": {"old": None, "new": choice}})
 
 
+# --- post letters at volume ----------------------------------------------------------------
+
+def letters_to_post(consultation: Consultation, *, limit: int = 500,
+                    ) -> list[tuple[FeedbackLetter, Stakeholder | None]]:
+    """The consultation's post letters still to be printed and posted (queued, of any of its
+    mailings), with their participants, by mailing and letter — one query."""
+    return list(db.session.execute(
+        select(FeedbackLetter, Stakeholder)
+        .outerjoin(Stakeholder, Stakeholder.id == FeedbackLetter.stakeholder_id)
+        .where(FeedbackLetter.consultation_id == consultation.id,
+               FeedbackLetter.channel == POST, FeedbackLetter.status == LetterStatus.QUEUED)
+        .options(*register.BARE).order_by(FeedbackLetter.mailing_id, FeedbackLetter.id)
+        .limit(limit)).all())
+
+
+class LettersConflict(EditConflict):
+    """Letters changed since the person looked at them (someone marked, cancelled or
+    erased in between): ``letters`` are the ones that moved on."""
+
+    def __init__(self, letters: Sequence[FeedbackLetter]) -> None:
+        super().__init__(letters[0] if letters else None,
+                         _l("Someone else has just changed some of these letters."))
+        self.letters = list(letters)
+
+
+def mark_posted(consultation: Consultation, expected_versions: dict[int, int], *,
+                actor: Any = None) -> list[FeedbackLetter]:
+    """Mark the post letters a person printed and posted as sent, all or none: each must
+    still be this consultation's queued post letter in the version the person saw, else
+    :class:`LettersConflict` and nothing changes. Each letter is audited as a decision; the
+    version written with it keeps a letter from being marked twice, even by a save at the
+    same moment (the flush then finds the version moved: a conflict too)."""
+    refuse_read_only_plan(consultation)
+    if not expected_versions:
+        raise DomainError(str(_l("There are no letters to mark as sent.")))
+    found = {letter.id: letter for letter in db.session.scalars(
+        select(FeedbackLetter).where(FeedbackLetter.id.in_(list(expected_versions)))
+        .order_by(FeedbackLetter.id))}
+    if found.keys() != expected_versions.keys() or any(
+            letter.consultation_id != consultation.id or letter.channel != POST
+            for letter in found.values()):
+        raise DomainError(str(_l("Only this consultation's post letters can be marked as "
+                                 "sent here.")))
+    moved = [letter for letter in found.values()
+             if letter.version != expected_versions[letter.id]
+             or letter.status != LetterStatus.QUEUED]
+    if moved:
+        raise LettersConflict(moved)
+    now, actor_id = utcnow(), getattr(actor, "id", None)
+    for letter in found.values():
+        letter.status, letter.sent_at = LetterStatus.SENT, now
+        letter.decided_by_id, letter.decided_at = actor_id, now
+    db.session.flush()
+    for letter in found.values():
+        audit("decide_letter", letter, actor=actor, changes={
+            "status": {"old": LetterStatus.QUEUED, "new": LetterStatus.SENT},
+            "decision": {"old": None, "new": MARK_SENT}})
+    return list(found.values())
+
+
 # --- sending --------------------------------------------------------------------------------
 
 def hold_interrupted(mailing_id: int) -> list[int]:

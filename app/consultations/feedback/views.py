@@ -8,9 +8,20 @@ on a read-only plan, as the other consultation pages do.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -18,15 +29,24 @@ from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.consultations.blueprint import bp
+from app.consultations.feedback import render as printing
 from app.consultations.feedback import services as feedback
 from app.consultations.feedback.forms import DecisionForm, OutboxFilter
 from app.consultations.feedback.models import FeedbackLetter, FeedbackMailing, LetterStatus
 from app.consultations.models import Consultation
 from app.consultations.pages import TAB, consultation_or_404, record_or_404
-from app.database import db
-from app.edits import CONFLICTS, conflict_rows, current_actor
+from app.database import db, utcnow
+from app.edits import (
+    CONFLICTS,
+    conflict_page,
+    conflict_rows,
+    current_actor,
+    form_errors,
+    posted_versions,
+    versions_value,
+)
 from app.errors import DomainError
-from app.forms import ConfirmForm
+from app.forms import ConfirmForm, DomainForm
 from app.labels import label as code_label
 from app.pagination import paginate
 from app.permissions import Permission, has_permission, require
@@ -74,8 +94,7 @@ def _feedback_page(consultation: Consultation, plan: Plan, *, status: int = 200)
         limit=LETTERS)
     deciding = [(letter, person) for letter, person in waiting
                 if feedback.needs_decision(letter, states[letter.mailing_id])]
-    posting = [(letter, person) for letter, person in waiting
-               if letter.channel == feedback.POST and letter.status == LetterStatus.QUEUED]
+    posting = feedback.letters_to_post(consultation, limit=LETTERS)
     editing = has_permission(current_user, Permission.EDIT) and read_only_reason(plan) is None
     return render_template(
         "consultations/feedback/index.html", consultation=consultation,
@@ -83,6 +102,7 @@ def _feedback_page(consultation: Consultation, plan: Plan, *, status: int = 200)
         recipient_count=len(recipients),
         by_email=sum(1 for r in recipients if r.channel == feedback.EMAIL),
         mailings=mailings, states=states, deciding=deciding, posting=posting,
+        posting_versions=versions_value(letter for letter, _person in posting),
         listed=LETTERS, editing=editing, name=_name, choices=feedback.choices,
         decision_form=DecisionForm(formdata=None), confirm_form=ConfirmForm(),
         mail_settings=current_app.config["KOERS_MAIL"],
@@ -165,6 +185,70 @@ def _conflict(letter: FeedbackLetter, consultation: Consultation, plan: Plan,
     return render_template("consultations/feedback/conflict.html", consultation=consultation,
                            **page_context(plan, TAB), letter=letter, rows=rows,
                            recipient=_name(stakeholder)), 409
+
+
+# --- post letters at volume ----------------------------------------------------------------
+
+def _slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:60] or "consultatie"
+
+
+@bp.route("/<int:consultation_id>/feedback/letters.pdf", endpoint="print_letters")
+@require(Permission.EDIT)
+def print_letters(consultation_id: int) -> Any:
+    """Every post letter still to be posted, in one PDF to print: a letter per page, the
+    address in the envelope's window; the same letters the feedback page lists."""
+    consultation, _plan = consultation_or_404(consultation_id)
+    posting = feedback.letters_to_post(consultation, limit=LETTERS)
+    if not posting:
+        flash(_("No letters are waiting to be posted."), "info")
+        return redirect(_feedback_url(consultation.id, "post"))
+    letters = [printing.PrintedLetter(
+        letter.id, printing.address_lines(_name(person), person) if person is not None
+        and not person.is_erased else (), letter.subject, letter.body)
+        for letter, person in posting if letter.body]
+    today = utcnow().date()
+    document = printing.letters_pdf(letters, title=consultation.title, day=today)
+    response = Response(document, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="brieven-{_slug(consultation.title)}-{today:%Y-%m-%d}.pdf"')
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<int:consultation_id>/feedback/posted", methods=["POST"], endpoint="mark_posted")
+@require(Permission.EDIT)
+def mark_posted(consultation_id: int) -> Any:
+    """The printed letters are posted: all marked sent at once, or — when any changed since
+    the page was loaded — none, with the conflict page."""
+    consultation, plan = consultation_or_404(consultation_id, editing=True)
+    form = DomainForm()  # the CSRF token; a refusal of the service answers 400
+    if not form.validate_on_submit():
+        abort(400)
+    expected = posted_versions()
+    with form_errors(form, conflict=lambda: conflict_page(
+            "consultations/feedback/posted_conflict.html", lambda: _posted_rows(expected),
+            consultation=consultation, **page_context(plan, TAB))) as saved:
+        marked = feedback.mark_posted(consultation, expected, actor=current_actor())
+    if not saved:
+        flash(" ".join(str(message) for message in form.form_errors), "error")
+        return _feedback_page(consultation, plan, status=400)
+    flash(_("%(count)d letters are marked as sent.", count=len(marked)), "success")
+    return redirect(_feedback_url(consultation.id, "post"))
+
+
+def _posted_rows(expected: dict[int, int]) -> list[Any]:
+    """Per letter the form showed that changed since: its state now, and "sent" as wished."""
+    wanted = code_label("letter_status", LetterStatus.SENT)
+    return [(_name(person), code_label("letter_status", letter.status), wanted)
+            for letter, person in db.session.execute(
+                select(FeedbackLetter, Stakeholder)
+                .outerjoin(Stakeholder, Stakeholder.id == FeedbackLetter.stakeholder_id)
+                .where(FeedbackLetter.id.in_(list(expected))).options(*register.BARE)
+                .order_by(FeedbackLetter.id))
+            if letter.version != expected[letter.id]
+            or letter.status != LetterStatus.QUEUED]
 
 
 # --- a letter and the outbox ----------------------------------------------------------------

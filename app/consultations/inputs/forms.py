@@ -18,17 +18,28 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf.file import FileField
-from wtforms import Form, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import (
+    EmailField,
+    Form,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.consultations.forms import NO_CHOICE, SEARCH_RESULTS
 from app.consultations.inputs.answers import DECISIONS
 from app.consultations.inputs.models import Input
+from app.consultations.inputs.senders import name_and_contact
 from app.consultations.inputs.services import CHANNELS, GROUPS, Filters, InputData, InputKind
 from app.consultations.models import ConsultationTable
 from app.forms import DomainForm, MultiCheckboxField, date_field, optional_int
 from app.plans.models import Section, Theme
+from app.stakeholders.models import Kind, Stakeholder
 from app.stakeholders.picker import StakeholderPicker, name_and_kind
+from app.stakeholders.services import StakeholderData
 from app.terms import TERMS
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
@@ -49,11 +60,36 @@ def short_text(item: Input) -> str:
 
 
 def _co_signatories(refusal: Any, *, keep_erased: bool = False) -> StakeholderPicker:
-    """Chosen from the sender's search ("q"); with ``keep_erased`` the recorded ones stay,
-    even when erased since."""
+    """Chosen from the page's search ("q"; the edit page); with ``keep_erased`` the recorded
+    ones stay, even when erased since."""
     return StakeholderPicker(_l("Co-signatories"), multiple=True, search="q", browse=False,
                              limit=SEARCH_RESULTS, describe=name_and_kind,
                              keep_erased=keep_erased, refusal=refusal)
+
+
+class ReactionPicker(StakeholderPicker):
+    """The register's picker on the written-reaction form: ``also`` names a second search
+    parameter whose matches are offered while this picker's own search is empty (the
+    co-signatories of a family's letter are found with the sender), and ``extra`` holds
+    stakeholders to offer besides (the register's matches for a sender typed in)."""
+
+    def __init__(self, *args: Any, also: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.also = also
+        self.extra: list[Stakeholder] = []
+
+    @property
+    def offered(self) -> list[Stakeholder]:
+        if self._offered is None:
+            own = self.search_name
+            if self.also and not self.search:
+                self.search_name = self.also
+            try:
+                offered = list(super().offered)
+            finally:
+                self.search_name = own
+            self._offered = [*offered, *(item for item in self.extra if item not in offered)]
+        return self._offered
 
 
 def kind_choices(kinds: dict[str, InputKind]) -> list[tuple[str, Any]]:
@@ -137,21 +173,52 @@ class InputForm(DomainForm):
                        validators=[InputRequired(_l("Choose a kind of input."))])
     channel = SelectField(_l("Channel"), choices=list(CHANNELS.items()),
                           validators=[InputRequired(_l("Choose a channel."))])
-    stakeholder_id = StakeholderPicker(_l("From"), search="q", browse=False,
-                                       limit=SEARCH_RESULTS, describe=name_and_kind,
-                                       refusal=_l("Choose a stakeholder from the list."))
+    stakeholder_id = ReactionPicker(_l("From"), search="q", browse=False,
+                                    limit=SEARCH_RESULTS, describe=name_and_contact,
+                                    refusal=_l("Choose a stakeholder from the list."))
     participant_group = SelectField(_l("Participant group"), coerce=optional_str, choices=[
         (NO_CHOICE, _l("From the stakeholder's category")), *GROUPS.items()])
     received_on = date_field(_l("Received on"))
     postmarked_on = date_field(_l("Postmark date"), Optional(), _postmark_not_after_receipt)
     theme_ids = MultiCheckboxField(TERMS["themes"], coerce=int, choices=[])
-    co_signatory_ids = _co_signatories(_l("Choose co-signatories from the list."))
+    co_signatory_ids = ReactionPicker(
+        _l("Co-signatories"), multiple=True, search="q_co", also="q", browse=False,
+        limit=SEARCH_RESULTS, describe=name_and_contact,
+        refusal=_l("Choose co-signatories from the list."))
     # Checked by content and size in app.consultations.attachments, not here.
     attachment = FileField(_l("Attachment (scanned letter)"))
+    # A sender not in the register, typed in here (checked by the register's rules).
+    new_name = StringField(_l("Name"), validators=[Length(max=200)])
+    new_kind = RadioField(_l("Person or organisation"), default=Kind.PERSON.value, choices=[
+        (Kind.PERSON.value, _l("Person")), (Kind.ORGANISATION.value, _l("Organisation"))],
+        validators=[Optional()])
+    new_email = EmailField(_l("E-mail address"), validators=[Optional(), Length(max=254)])
+    new_address = StringField(_l("Street and house number"),
+                              validators=[Optional(), Length(max=200)])
+    new_postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=10)])
+    new_place = StringField(_l("Place"), validators=[Optional(), Length(max=100)])
 
     def fill_choices(self, kinds: dict[str, InputKind], themes: Sequence[Theme]) -> None:
         self.kind.choices = kind_choices(kinds)
         self.theme_ids.choices = [(theme.id, theme.name) for theme in themes]
+
+    def validate_new_name(self, field: Any) -> None:
+        if self.stakeholder_id.ids:
+            return  # a sender chosen from the register wins over one typed in
+        typed = any((self[name].data or "").strip() for name in (
+            "new_email", "new_address", "new_postcode", "new_place"))
+        if typed and not (field.data or "").strip():
+            raise ValidationError(_l("Enter the name of the new sender."))
+
+    def new_sender(self) -> StakeholderData | None:
+        """The sender typed in, or None: none typed, or one chosen from the register (the
+        choice wins)."""
+        name = (self.new_name.data or "").strip()
+        if not name or self.stakeholder_id.ids:
+            return None
+        return StakeholderData(name=name, kind=self.new_kind.data or Kind.PERSON.value,
+                               email=self.new_email.data, address=self.new_address.data,
+                               postcode=self.new_postcode.data, place=self.new_place.data)
 
     def to_data(self) -> InputData:
         return InputData(original_text=self.original_text.data, kind=self.kind.data,

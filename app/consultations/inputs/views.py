@@ -1,5 +1,6 @@
 """Pages of a consultation's input: the filtered list, processing meeting input, bulk entry
-after a meeting, a written reaction (on time or late), an input's own page with its
+after a meeting, a written reaction (on time or late; "save and next", defaults kept per
+consultation in the session, a new sender typed in), an input's own page with its
 co-signatories, answer and attachments, changing an input, answering several inputs at once
 and re-answering, and who was heard on what (coverage).
 
@@ -10,14 +11,16 @@ Every editing route loads its records with ``editing=True``: a read-only plan an
 
 from __future__ import annotations
 
+from contextlib import suppress
+from datetime import date
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, request, send_file, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.consultations.blueprint import bp
-from app.consultations.inputs import answers, attachments, services
+from app.consultations.inputs import answers, attachments, senders, services
 from app.consultations.inputs import erasure as _erasure  # noqa: F401  (registers what erasure clears)
 from app.consultations.inputs.forms import (
     AnswerEditForm,
@@ -55,6 +58,7 @@ from app.edits import (
     posted_versions,
     versions_value,
 )
+from app.errors import DomainError
 from app.forms import ConfirmForm
 from app.labels import field_label
 from app.pagination import paginate
@@ -191,30 +195,102 @@ def _recorded_message(consultation: Consultation, record: Input) -> str:
     return _("Reaction %(number)d has been recorded. It is on time.", number=record.number)
 
 
+#: Where the sticky defaults of the written-reaction form are kept (the signed session), and
+#: for how many consultations at most.
+DEFAULTS_KEY = "input_defaults"
+DEFAULTS_KEPT = 20
+#: The value of the "save and next" button (``then``).
+NEXT = "next"
+
+
+def _kept_defaults(consultation: Consultation) -> dict[str, Any]:
+    """What this adviser last used for this consultation: channel and received date."""
+    kept = session.get(DEFAULTS_KEY)
+    for entry in kept if isinstance(kept, list) else []:
+        if isinstance(entry, dict) and entry.get("consultation") == consultation.id:
+            return entry
+    return {}
+
+
+def _form_defaults(consultation: Consultation) -> dict[str, Any]:
+    """The new form's defaults: a zienswijze in a comment period, the channel "brief", and
+    the channel and received date this adviser last used for this consultation."""
+    data: dict[str, Any] = {"channel": "brief"}
+    if consultation.is_comment_period and "zienswijze" in services.input_kinds():
+        data["kind"] = "zienswijze"
+    kept = _kept_defaults(consultation)
+    if kept.get("channel") in services.CHANNELS:
+        data["channel"] = kept["channel"]
+    with suppress(KeyError, TypeError, ValueError):
+        data["received_on"] = date.fromisoformat(kept["received_on"])
+    return data
+
+
+def _remember_defaults(consultation: Consultation, record: Input) -> None:
+    kept = session.get(DEFAULTS_KEY)
+    others = [entry for entry in (kept if isinstance(kept, list) else [])
+              if isinstance(entry, dict) and entry.get("consultation") != consultation.id]
+    entry = {"consultation": consultation.id, "channel": record.channel,
+             "received_on": record.received_on.isoformat() if record.received_on else None}
+    session[DEFAULTS_KEY] = [*others, entry][-DEFAULTS_KEPT:]
+
+
+def _record_reaction(form: InputForm, consultation: Consultation, file: Any) -> Input:
+    """The file first: a refused file records nothing, and the form comes back. A sender
+    typed in is added to the register together with the reaction."""
+    upload = attachments.read_upload(file.stream, file.filename) if file is not None else None
+    sender = form.new_sender()
+    if sender is not None:
+        record = senders.add_input_from_new_sender(consultation, form.to_data(), sender,
+                                                   actor=current_actor())
+    else:
+        record = services.add_input(consultation, form.to_data(), actor=current_actor())
+    if upload is not None:
+        attachments.add_attachment(record, upload, actor=current_actor())
+    return record
+
+
+def _offer_matches(form: InputForm) -> None:
+    """After a refused new sender, the register's matches are offered to pick."""
+    sender = form.new_sender()
+    if sender is None or not form.new_name.errors:
+        return
+    with suppress(DomainError):  # a refused e-mail address: no matches to offer
+        form.stakeholder_id.extra = senders.sender_matches(sender.cleaned())
+
+
 @bp.route("/<int:consultation_id>/inputs/new", methods=["GET", "POST"])
 @require(Permission.EDIT)
 def new_input(consultation_id: int) -> Any:
+    """A written reaction. "Search" buttons inside the form show it again with the matches
+    and everything typed; "save and next" comes back to an empty form for the next letter."""
     consultation, plan = consultation_or_404(consultation_id, editing=True)
-    form = InputForm(data={"channel": "brief"})
+    form = InputForm(data=_form_defaults(consultation))
     form.fill_choices(services.input_kinds(), programme.themes_of(plan))
     file = request.files.get(form.attachment.name) if request.method == "POST" else None
     file_chosen = bool(file and file.filename)
-    if form.validate_on_submit():
+    searching = request.method == "POST" and "search" in request.form
+    if not searching and form.validate_on_submit():
         with form_errors(form) as saved:
-            # The file first: a refused file records nothing, and the form comes back.
-            upload = attachments.read_upload(file.stream, file.filename) \
-                if file_chosen else None  # type: ignore[union-attr]
-            record = services.add_input(consultation, form.to_data(), actor=current_actor())
-            if upload is not None:
-                attachments.add_attachment(record, upload, actor=current_actor())
+            record = _record_reaction(form, consultation, file if file_chosen else None)
         if saved:
+            _remember_defaults(consultation, record)
             flash(_recorded_message(consultation, record), "success")
+            if form.new_sender() is not None:
+                added = db.session.get(Stakeholder, record.stakeholder_id)
+                flash(_("%(name)s has been added to the register.", name=added.name),
+                      "success")
+            if request.form.get("then") == NEXT:
+                return redirect(url_for("consultations.new_input",
+                                        consultation_id=consultation.id))
             return redirect(_inputs_url(consultation))
+        _offer_matches(form)
     if file_chosen and not form.attachment.errors:
         # A browser never fills a file field again: say so beside the field.
         form.attachment.errors = [_("The form was not saved, so choose the file again.")]
-    return page("consultations/inputs/form.html", plan, status=form_status(),
-                consultation=consultation, form=form)
+    return page("consultations/inputs/form.html", plan,
+                status=200 if searching else form_status(),
+                consultation=consultation, form=form, next_value=NEXT)
 
 
 # --- one input ------------------------------------------------------------------------------
