@@ -13,12 +13,14 @@ are chosen with the register's picker, which validates them itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
 
+from flask_babel import force_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     EmailField,
     Form,
     HiddenField,
@@ -43,6 +45,8 @@ from app.stakeholders.services import StakeholderData
 from app.terms import TERMS
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+#: The page sizes the input list offers, the first the default.
+PAGE_SIZES = (25, 50, 100, 200)
 #: How many characters of the original text stand in for a missing summary.
 SUMMARY_LENGTH = 200
 
@@ -109,18 +113,28 @@ class InputFilters(Form):
     participant_group = SelectField(_l("Participant group"), choices=[])
     channel = SelectField(_l("Channel"), choices=[])
     theme_id = SelectField(TERMS["theme"], choices=[])
+    table_id = SelectField(lazy_pgettext("meeting", "Table"), choices=[])
     answered = SelectField(_l("Answered"), choices=[])
     late = SelectField(_l("Late"), choices=[])
     processed = SelectField(_l("Processed"), choices=[])
+    per_page = SelectField(_l("Inputs per page"), choices=[])
 
-    def fill_choices(self, kinds: dict[str, InputKind], themes: Sequence[Theme]) -> None:
+    def fill_choices(self, kinds: dict[str, InputKind], themes: Sequence[Theme],
+                     tables: Sequence[ConsultationTable] = ()) -> None:
         every = [(NO_CHOICE, _l("All"))]
         self.kind.choices = every + kind_choices(kinds)
         self.participant_group.choices = every + list(GROUPS.items())
         self.channel.choices = every + list(CHANNELS.items())
         self.theme_id.choices = every + [(str(theme.id), theme.name) for theme in themes]
+        self.table_id.choices = every + [(str(table.id), table.topic) for table in tables]
         for name in ("answered", "late", "processed"):
             self[name].choices = every + YES_NO
+        self.per_page.choices = [(NO_CHOICE, str(PAGE_SIZES[0]))] + [
+            (str(size), str(size)) for size in PAGE_SIZES[1:]]
+
+    def page_size(self, chosen: dict[str, str]) -> int:
+        """The page size chosen (one of :data:`PAGE_SIZES`), else the first."""
+        return int(chosen.get("per_page", PAGE_SIZES[0]))
 
     def active(self) -> dict[str, str]:
         """The filters chosen, with values from their lists only (others are ignored)."""
@@ -133,9 +147,10 @@ class InputFilters(Form):
 
     def to_filters(self, chosen: dict[str, str]) -> Filters:
         """The chosen values as the service's filters."""
-        theme = chosen.get("theme_id", "")
-        return Filters(**{name: value for name, value in chosen.items() if name != "theme_id"},
-                       theme_id=int(theme) if theme.isdigit() else None)
+        numbers = {name: int(chosen[name]) if chosen.get(name, "").isdigit() else None
+                   for name in ("theme_id", "table_id")}
+        return Filters(**{name: value for name, value in chosen.items()
+                          if name not in (*numbers, "per_page")}, **numbers)
 
 
 class BulkForm(DomainForm):
@@ -158,11 +173,42 @@ class BulkForm(DomainForm):
     def texts(self) -> list[str]:
         return [line.strip() for line in (self.lines.data or "").splitlines() if line.strip()]
 
-    def to_data(self) -> list[InputData]:
-        return [InputData(original_text=text, kind=self.kind.data, channel="mondeling",
-                          participant_group=self.participant_group.data,
-                          table_id=self.table_id.data, theme_ids=list(self.theme_ids.data or []))
-                for text in self.texts()]
+    def to_data(self, kinds: dict[str, InputKind],
+                table_theme_id: int | None = None) -> list[InputData]:
+        """One input per line. A line starting with a kind ("idee: …", by code or label,
+        in Dutch or English) is of that kind, else of the form's kind. Without themes
+        chosen, the table's theme (if it has one) is the post-its' theme."""
+        prefixes = kind_prefixes(kinds)
+        theme_ids = list(self.theme_ids.data or []) or (
+            [table_theme_id] if table_theme_id is not None else [])
+        items = []
+        for line in self.texts():
+            kind, text = split_kind(line, prefixes)
+            if text:
+                items.append(InputData(
+                    original_text=text, kind=kind or self.kind.data, channel="mondeling",
+                    participant_group=self.participant_group.data,
+                    table_id=self.table_id.data, theme_ids=theme_ids))
+        return items
+
+
+def kind_prefixes(kinds: dict[str, InputKind]) -> dict[str, str]:
+    """Every way to name a kind at the start of a line, lower case: its code and its label
+    in Dutch, English and the page's language."""
+    prefixes: dict[str, str] = {}
+    for locale in ("nl", "en", None):
+        with force_locale(locale) if locale else nullcontext():
+            for code, kind in reversed(kinds.items()):
+                prefixes[str(kind.label).strip().lower()] = code
+    prefixes.update({code.lower(): code for code in kinds})
+    return prefixes
+
+
+def split_kind(line: str, prefixes: dict[str, str]) -> tuple[str | None, str]:
+    """A line's kind (if it starts with one and a colon) and its text."""
+    head, colon, rest = line.partition(":")
+    code = prefixes.get(head.strip().lower()) if colon else None
+    return (code, rest.strip()) if code else (None, line)
 
 
 class InputForm(DomainForm):
@@ -250,11 +296,20 @@ class AnswerForm(DomainForm):
 
 
 class ProcessForm(DomainForm):
-    input_ids = MultiCheckboxField(_l("Inputs"), coerce=int, choices=[], validate_choice=False,
-                                   validators=[DataRequired(_l("Choose the inputs to process."))])
+    input_ids = MultiCheckboxField(_l("Inputs"), coerce=int, choices=[], validate_choice=False)
     versions = HiddenField()  # of the inputs listed, as the list showed them
+    # The "all input on this page" button: every input the page listed (``versions``).
+    whole_page = BooleanField()
     used = RadioField(_l("Used in the plan"), choices=YES_NO,
                       validators=[InputRequired(_l("Choose whether the input was used."))])
+
+    def validate_input_ids(self, field: Any) -> None:
+        if not field.data and not self.whole_page.data:
+            raise ValidationError(_l("Choose the inputs to process."))
+
+    def chosen_ids(self, listed: dict[int, int]) -> set[int]:
+        """The inputs to process: those ticked, or with the page button all ``listed``."""
+        return set(listed) if self.whole_page.data else set(self.input_ids.data or [])
 
 
 class InputEditForm(DomainForm):

@@ -337,6 +337,7 @@ class Filters:
     participant_group: str = ""
     channel: str = ""
     theme_id: int | None = None
+    table_id: int | None = None
     answered: str = ""
     late: str = ""
     processed: str = ""
@@ -351,6 +352,8 @@ def list_query(consultation: Consultation, filters: Filters) -> Select[tuple[Inp
     if filters.theme_id is not None:
         query = query.where(Input.id.in_(select(InputTheme.input_id).where(
             InputTheme.theme_id == filters.theme_id)))
+    if filters.table_id is not None:
+        query = query.where(Input.table_id == filters.table_id)
     answered = select(InputAnswer.input_id)
     if filters.answered:
         query = query.where(Input.id.in_(answered) if filters.answered == "yes"

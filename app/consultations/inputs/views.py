@@ -1,8 +1,10 @@
-"""Pages of a consultation's input: the filtered list, processing meeting input, bulk entry
-after a meeting, a written reaction (on time or late; "save and next", defaults kept per
-consultation in the session, a new sender typed in), an input's own page with its
-co-signatories, answer and attachments, changing an input, answering several inputs at once
-and re-answering, and who was heard on what (coverage).
+"""Pages of a consultation's input: the filtered list (by table too, at a chosen page size),
+processing meeting input (the ticked inputs or the whole page, the list's filters kept), bulk
+entry after a meeting (a kind per line, the table's theme by default), a written reaction
+(on time or late; "save and next", defaults kept per consultation in the session, a new
+sender typed in), an input's own page with its co-signatories, answer and attachments,
+changing an input, answering several inputs at once and re-answering, and who was heard on
+what (coverage).
 
 Views are thin: a form validates, one service acts inside :func:`~app.edits.form_errors`
 (commit, or the refusal beside its field with status 400, or the conflict page with 409).
@@ -23,6 +25,7 @@ from app.consultations.blueprint import bp
 from app.consultations.inputs import answers, attachments, senders, services
 from app.consultations.inputs import erasure as _erasure  # noqa: F401  (registers what erasure clears)
 from app.consultations.inputs.forms import (
+    PAGE_SIZES,
     AnswerEditForm,
     AnswerForm,
     AttachmentForm,
@@ -90,18 +93,36 @@ def _labels() -> dict[str, Any]:
 def _list_page(consultation: Consultation, plan: Plan, process_form: ProcessForm,
                status: int = 200) -> Any:
     kinds = services.input_kinds()
+    tables = _tables_of(consultation)
     filters = InputFilters(request.args)
-    filters.fill_choices(kinds, programme.themes_of(plan))
+    filters.fill_choices(kinds, programme.themes_of(plan), tables)
     chosen = filters.active()
-    listed = paginate(services.list_query(consultation, filters.to_filters(chosen)))
+    query = services.list_query(consultation, filters.to_filters(chosen))
+    size = filters.page_size(chosen)
+    listed = paginate(query, per_page=size, max_per_page=PAGE_SIZES[-1])
+    if not listed.items and listed.page > 1 and listed.pages:
+        # Processing emptied the page (a filter on "not processed"): show the last page.
+        listed = paginate(query, per_page=size, page=listed.pages, max_per_page=PAGE_SIZES[-1])
     inputs = list(listed.items)
     process_form.versions.data = versions_value(inputs)
     return page("consultations/inputs/index.html", plan, status=status,
                 consultation=consultation, filters=filters, chosen=chosen, page=listed,
                 inputs=inputs, answers=answers.answer_of(inputs),
                 themes=services.theme_names(inputs), co_signers=services.co_signer_counts(inputs),
-                kinds=kinds, short_text=short_text,
+                kinds=kinds, short_text=short_text, tables={t.id: t.topic for t in tables},
+                kept=_kept_view(chosen, listed.page),
                 process_form=process_form, **_labels())
+
+
+def _kept_view(chosen: dict[str, str], page_number: int) -> dict[str, Any]:
+    """The list's filters, page size and page: what processing keeps."""
+    return {**chosen, **({"page": page_number} if page_number > 1 else {})}
+
+
+def _list_args() -> dict[str, str]:
+    """The list's filters, page size and page as the processing form posted them along."""
+    names = {*InputFilters().data, "page"}
+    return {name: value for name, value in request.args.items() if name in names and value}
 
 
 @bp.route("/<int:consultation_id>/inputs")
@@ -114,24 +135,28 @@ def inputs(consultation_id: int) -> Any:
 @bp.route("/<int:consultation_id>/inputs/process", methods=["POST"])
 @require(Permission.EDIT)
 def process(consultation_id: int) -> Any:
+    """Marks the ticked inputs, or every input the page listed, processed; the list comes
+    back with the same filters, page size and page."""
     consultation, plan = consultation_or_404(consultation_id, editing=True)
     form = ProcessForm()
     if form.validate_on_submit():
-        ids = set(form.input_ids.data)
+        expected = posted_versions()
+        ids = form.chosen_ids(expected)
         chosen = list(db.session.scalars(select(Input).where(
             Input.consultation_id == consultation.id, Input.id.in_(ids))
             .order_by(Input.number)))
         used = form.used.data == "yes"
-        if len(chosen) != len(ids):
+        if len(chosen) != len(ids) or not ids:
             form.input_ids.errors = [_("Choose inputs of this consultation.")]
         else:
             with form_errors(form, conflict=lambda: conflict(
                     plan, lambda: _processing_rows(chosen, used))) as saved:
-                answers.mark_processed(chosen, used, expected_versions=posted_versions(),
+                answers.mark_processed(chosen, used, expected_versions=expected,
                                        actor=current_actor())
             if saved:
                 flash(_("%(count)d inputs marked as processed.", count=len(chosen)), "success")
-                return redirect(_inputs_url(consultation))
+                return redirect(url_for("consultations.inputs", consultation_id=consultation.id,
+                                        **_list_args()))
     return _list_page(consultation, plan, form, status=400)
 
 
@@ -168,11 +193,15 @@ def bulk(consultation_id: int) -> Any:
         data["table_id"] = int(kept["table_id"])
     if "kind" in kept:
         data["kind"] = kept["kind"]
+    tables = _tables_of(consultation)
+    themes_of_tables = {table.id: table.theme_id for table in tables}
+    if data.get("table_id") in themes_of_tables and themes_of_tables[data["table_id"]]:
+        data["theme_ids"] = [themes_of_tables[data["table_id"]]]  # the table's theme, ticked
     form = BulkForm(data=data)
-    form.fill_choices(_tables_of(consultation), services.input_kinds(),
-                      programme.themes_of(plan))
+    kinds = services.input_kinds()
+    form.fill_choices(tables, kinds, programme.themes_of(plan))
     if form.validate_on_submit():
-        items = form.to_data()
+        items = form.to_data(kinds, themes_of_tables.get(form.table_id.data))
         with form_errors(form) as saved:
             services.add_inputs(consultation, items, actor=current_actor())
         if saved:
@@ -182,7 +211,7 @@ def bulk(consultation_id: int) -> Any:
                 table_id=form.table_id.data or None,
                 participant_group=form.participant_group.data, kind=form.kind.data))
     return page("consultations/inputs/bulk.html", plan, status=form_status(),
-                consultation=consultation, form=form)
+                consultation=consultation, form=form, kinds=kinds)
 
 
 def _recorded_message(consultation: Consultation, record: Input) -> str:
