@@ -15,14 +15,10 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.consultations import services
 from app.consultations.inputs import attachments
 from app.consultations.inputs import services as input_services
 from app.consultations.inputs.models import Attachment, CoSignatory, Input
 from app.consultations.inputs.services import InputData
-from app.consultations.services import ConsultationData
-from app.plans import services as plans
-from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
 
@@ -38,22 +34,6 @@ def english(client):
 
 def text(response) -> str:
     return response.get_data(as_text=True)
-
-
-@pytest.fixture
-def plan(app, db):
-    plan = plans.create_plan(PlanData(title="Samen Krachtig", kind="beleidsplan"))
-    db.session.commit()
-    return plan
-
-
-@pytest.fixture
-def period(db, plan):
-    consultation = services.create_consultation(plan, ConsultationData(
-        title="Ontwerpbeleidsplan ter inzage", format="ter_inzage",
-        published_on=date(2017, 5, 31)))
-    db.session.commit()
-    return consultation
 
 
 def reaction(**values) -> dict:

@@ -15,10 +15,8 @@ from app.consultations.inputs import answers as input_answers
 from app.consultations.inputs import services as input_services
 from app.consultations.inputs.models import Input, InputAnswer, InputTheme
 from app.consultations.inputs.services import InputData
-from app.consultations.services import ConsultationData
 from app.plans import services as plans
 from app.plans.programme import services as programme
-from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
 
@@ -35,30 +33,6 @@ def text(response) -> str:
 def count(db, consultation) -> int:
     return db.session.scalar(select(func.count()).select_from(Input).where(
         Input.consultation_id == consultation.id))
-
-
-@pytest.fixture
-def plan(app, db):
-    plan = plans.create_plan(PlanData(title="Samen Krachtig", kind="beleidsplan"))
-    db.session.commit()
-    return plan
-
-
-@pytest.fixture
-def period(db, plan):
-    consultation = services.create_consultation(plan, ConsultationData(
-        title="Ontwerpbeleidsplan ter inzage", format="ter_inzage",
-        published_on=date(2017, 5, 31)))  # last day: 11 July 2017
-    db.session.commit()
-    return consultation
-
-
-@pytest.fixture
-def meeting(db, plan):
-    consultation = services.create_consultation(plan, ConsultationData(
-        title="Werkconferentie Meedoen", format="werkconferentie"))
-    db.session.commit()
-    return consultation
 
 
 def url(consultation, path: str = "inputs") -> str:

@@ -20,8 +20,6 @@ from app.consultations.inputs.models import CoSignatory, Input
 from app.consultations.inputs.services import InputData
 from app.consultations.services import ConsultationData
 from app.errors import DomainError
-from app.plans import services as plans
-from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.models import Stakeholder
 from app.stakeholders.services import StakeholderData
@@ -34,30 +32,6 @@ def english(client):
 
 def text(response) -> str:
     return response.get_data(as_text=True)
-
-
-@pytest.fixture
-def plan(app, db):
-    plan = plans.create_plan(PlanData(title="Samen Krachtig", kind="beleidsplan"))
-    db.session.commit()
-    return plan
-
-
-@pytest.fixture
-def period(db, plan):
-    consultation = services.create_consultation(plan, ConsultationData(
-        title="Ontwerpbeleidsplan ter inzage", format="ter_inzage",
-        published_on=date(2017, 5, 31)))  # last day: 11 July 2017
-    db.session.commit()
-    return consultation
-
-
-@pytest.fixture
-def meeting(db, plan):
-    consultation = services.create_consultation(plan, ConsultationData(
-        title="Werkconferentie Meedoen", format="werkconferentie"))
-    db.session.commit()
-    return consultation
 
 
 def new_url(consultation) -> str:

@@ -14,10 +14,7 @@ from app.consultations import services
 from app.consultations.inputs import services as input_services
 from app.consultations.inputs.models import Input, InputTheme
 from app.consultations.inputs.services import InputData
-from app.consultations.services import ConsultationData
-from app.plans import services as plans
 from app.plans.programme import services as programme
-from app.plans.services import PlanData
 
 
 @pytest.fixture(autouse=True)
@@ -27,21 +24,6 @@ def english(client):
 
 def text(response) -> str:
     return response.get_data(as_text=True)
-
-
-@pytest.fixture
-def plan(app, db):
-    plan = plans.create_plan(PlanData(title="Samen Krachtig", kind="beleidsplan"))
-    db.session.commit()
-    return plan
-
-
-@pytest.fixture
-def meeting(db, plan):
-    consultation = services.create_consultation(plan, ConsultationData(
-        title="Werkconferentie Meedoen", format="werkconferentie"))
-    db.session.commit()
-    return consultation
 
 
 def url(consultation, path: str = "inputs") -> str:
