@@ -116,8 +116,11 @@ def _init_extensions(app: Flask) -> None:
     from app.jobs import inventory  # noqa: F401  (registers the core's jobs)
     from app.jobs.runners import make_runner
     from app.plans import models as _plan_models  # noqa: F401  (tables in the metadata)
+    from app.search import indexing
+    from app.search import models as _search_models  # noqa: F401  (tables)
 
     db.init_app(app)
+    indexing.install(db.session)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     i18n.init_app(app)
@@ -152,10 +155,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.views import admin_bp as accounts_bp
     from app.auth.views import bp as auth_bp
     from app.consultations import feed_views as _feed_views  # noqa: F401  (routes on bp)
+    from app.consultations import signin_views as _signin_views  # noqa: F401  (routes on bp)
     from app.consultations import views as _consultation_views  # noqa: F401  (routes on bp)
     from app.consultations.blueprint import bp as consultations_bp
     from app.consultations.feedback import views as _feedback  # noqa: F401  (routes on bp)
+    from app.consultations.inputs import grouping_views as _grouping  # noqa: F401  (routes on bp)
+    from app.consultations.inputs import intake_views as _intake  # noqa: F401  (routes on bp)
     from app.consultations.inputs import views as _input_views  # noqa: F401  (routes on bp)
+    from app.consultations.meetings import views as _meeting_views  # noqa: F401  (routes on bp)
     from app.consultations.nota import views as _nota_views  # noqa: F401  (routes on bp)
     from app.jobs.views import bp as jobs_bp
     from app.main import error_pages
@@ -165,12 +172,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.plans.programme import action_views as _action_views  # noqa: F401  (routes on bp)
     from app.plans.programme import involvement_views as _involvement  # noqa: F401  (routes)
     from app.plans.programme import views as _programme_views  # noqa: F401  (routes on bp)
+    from app.search.views import bp as search_bp
     from app.stakeholders import transfer_views as _transfer_views  # noqa: F401  (routes on bp)
     from app.stakeholders import views as _stakeholder_views  # noqa: F401  (routes on bp)
     from app.stakeholders.blueprint import bp as stakeholders_bp
 
     for blueprint in (main_bp, auth_bp, accounts_bp, audit_bp, jobs_bp, stakeholders_bp,
-                      plans_bp, consultations_bp):
+                      plans_bp, consultations_bp, search_bp):
         app.register_blueprint(blueprint)
     error_pages.init_app(app)
 

@@ -324,7 +324,9 @@ def terms(check: bool, folder: str | None, markdown: bool) -> None:
 
 
 def commands() -> list[click.Command]:
-    return [database_group(), users, demo, check_db, plugins, privacy, terms]
+    from app.search.cli import search
+
+    return [database_group(), users, demo, check_db, plugins, privacy, terms, search]
 
 
 def register_commands(app: Flask) -> None:

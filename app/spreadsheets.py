@@ -592,6 +592,36 @@ def records(handle: BinaryIO, filename: str,
     return (_xlsx_records if extension == ".xlsx" else _csv_records)(handle, budget)
 
 
+def formula_cells(handle: BinaryIO, limits: Limits | None = None, *,
+                  at_most: int = 5) -> list[str]:
+    """Up to ``at_most`` references ("B3") of cells on an XLSX workbook's first sheet that
+    hold a formula — :func:`records` reads a formula's last computed value, which a list to
+    import should not depend on. Bounded and refused as :func:`records` is."""
+    handle.seek(0)
+    if handle.read(4) != b"PK\x03\x04":
+        raise refuse("not_xlsx")
+    handle.seek(0)
+    budget = _Budget(limits or Limits.configured())
+    found: list[str] = []
+    cell = {"reference": ""}
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        if tag == "c":
+            cell["reference"] = attributes.get("r", "")
+        elif tag == "f" and len(found) < at_most:
+            found.append(cell["reference"])
+
+    try:
+        archive = zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise refuse("not_xlsx") from error
+    with archive:
+        for _chunk in _Xml(archive, _Workbook(archive, budget).sheet, budget).events(start):
+            if len(found) >= at_most:
+                break
+    return found
+
+
 # --- writing --------------------------------------------------------------------------------
 
 def _csv_value(value: Any) -> Any:

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -218,3 +219,19 @@ class TableEditForm(TableForm):
 class NoticeForm(DomainForm):
     notice = TextAreaField(_l("Kennisgeving"), validators=[Optional(), Length(max=20_000)])
     version = HiddenField()
+
+
+class SignInUploadForm(DomainForm):
+    """A meeting's sign-in list (presentielijst) to check against the register."""
+
+    file = FileField(_l("Sign-in list (CSV or Excel)"), validators=[
+        FileRequired(_l("Choose a CSV or Excel file."))],
+        render_kw={"accept": ".csv,.xlsx,text/csv,"
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+
+
+class SignInConfirmForm(DomainForm):
+    """The check page of a sign-in list: who is ticked is read from the posted checkboxes;
+    a sign-in list is who came, so attendance is ticked unless the adviser unticks it."""
+
+    attended = BooleanField(_l("They attended (a sign-in list is who came)"), default=True)

@@ -104,6 +104,7 @@ class Registration(db.Model):
     __table_args__ = (
         UniqueConstraint("consultation_id", "stakeholder_id", name="uq_registration_once"),
         Index("ix_consultation_registrations_stakeholder_id", "stakeholder_id"),
+        Index("ix_consultation_registrations_table_id", "table_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,6 +112,8 @@ class Registration(db.Model):
     stakeholder_id: Mapped[int] = mapped_column(ForeignKey("stakeholders.id"))
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attended: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the table the attendee sat at (their meeting feedback tells what it contributed)
+    table_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_tables.id"))
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}
 

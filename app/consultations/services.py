@@ -84,7 +84,7 @@ for _code, _label in {
     "channels": _l("Announced through"), "published_on": _l("Laid open on"),
     "legal_basis": _l("Legal basis"), "weeks": _l("Weeks"), "notice": _l("Kennisgeving"),
     "facilitator": _l("Facilitator"), "theme": _l("Theme"), "stakeholder": _l("Stakeholder"),
-    "termijnenwet_applied": _l("Termijnenwet applied"),
+    "termijnenwet_applied": _l("Termijnenwet applied"), "table": _l("Table"),
 }.items():
     register_label("field", _code, _label)
 
@@ -234,10 +234,11 @@ def delete_or_archive(consultation: Consultation, *, actor: Any = None) -> bool:
         return False
     audit("delete", consultation, actor=actor,
           changes={"title": {"old": consultation.title, "new": None}})
-    db.session.execute(delete(ConsultationTable).where(
-        ConsultationTable.consultation_id == consultation.id))
+    # registrations first: an attendee's registration names their table
     db.session.execute(delete(Registration).where(
         Registration.consultation_id == consultation.id))
+    db.session.execute(delete(ConsultationTable).where(
+        ConsultationTable.consultation_id == consultation.id))
     db.session.delete(consultation)
     db.session.flush()
     return True
@@ -306,6 +307,10 @@ def remove_table(table: ConsultationTable, *, actor: Any = None) -> None:
                              "topic instead."), field="table")
     audit("remove_table", ("consultations", table.consultation_id), actor=actor,
           changes={"topic": {"old": table.topic, "new": None}})
+    for seated in db.session.scalars(select(Registration).where(
+            Registration.table_id == table.id)):
+        seated.table_id = None  # the attendees stay, without a table
+    db.session.flush()
     db.session.delete(table)
     db.session.flush()
 
@@ -359,13 +364,21 @@ def register_participants(consultation: Consultation, stakeholders: Iterable[Sta
 
 def set_attendance(consultation: Consultation, attended_ids: Iterable[int], *,
                    expected_versions: Mapping[int, int] | None = None,
+                   tables: Mapping[int, int | None] | None = None,
                    actor: Any = None) -> int:
     """Mark who came: the registrations in ``attended_ids`` attended, the others did not.
     With ``expected_versions`` (registration id -> version, as the form showed them) only
     those registrations are set — one registered since is left alone — and one changed since
-    is an :class:`~app.errors.EditConflict`. Returns how many changed."""
+    is an :class:`~app.errors.EditConflict`. ``tables`` (registration id -> table id or None)
+    gives attendees the meeting's table they sat at. Returns how many changed."""
     refuse_read_only_plan(consultation)
     present = set(attended_ids)
+    seated = dict(tables or {})
+    own_tables = set(db.session.scalars(select(ConsultationTable.id).where(
+        ConsultationTable.consultation_id == consultation.id))) if seated else set()
+    if any(table_id is not None and table_id not in own_tables
+           for table_id in seated.values()):
+        raise DomainError(_l("Choose one of this meeting's tables."), field="table")
     changed = []
     query = select(Registration).where(Registration.consultation_id == consultation.id)
     if expected_versions is not None:
@@ -373,18 +386,24 @@ def set_attendance(consultation: Consultation, attended_ids: Iterable[int], *,
     registrations = list(db.session.scalars(query.order_by(Registration.id)))
     if expected_versions is not None:
         check_versions(registrations, expected_versions)
+    moved = []
     for registration in registrations:
         now = registration.id in present
         if registration.attended != now:
             registration.attended = now
             changed.append((registration.stakeholder_id, now))
-    if changed:
+        if registration.id in seated and registration.table_id != seated[registration.id]:
+            registration.table_id = seated[registration.id]
+            moved.append(registration.stakeholder_id)
+    if changed or moved:
         db.session.flush()
+        seats = {"table": {"old": None, "new": sorted(moved)}} if moved else {}
         audit("attendance", consultation, actor=actor, changes={
             "attended": {"old": None,
                          "new": sum(1 for _stakeholder, now in changed if now)},
-            "stakeholder": {"old": None, "new": sorted(sid for sid, _now in changed)}})
-    return len(changed)
+            "stakeholder": {"old": None, "new": sorted(sid for sid, _now in changed)},
+            **seats})
+    return len({sid for sid, _now in changed} | set(moved))
 
 
 def remove_registration(registration: Registration, *, actor: Any = None) -> None:

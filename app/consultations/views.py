@@ -383,11 +383,15 @@ def attendance(consultation_id: int) -> Any:
         abort(400)
     present = posted_ids("attended")
     expected = posted_versions()
+    # each row's table (a select "table-<registration id>"; empty: no table)
+    seats = {registration_id: int(chosen) if chosen.isdigit() else None
+             for registration_id in expected
+             if (chosen := request.form.get(f"table-{registration_id}")) is not None}
     with form_errors(form, conflict=lambda: conflict(
             plan, lambda: _attendance_rows(expected, present),
             action=_show_url(consultation, "registrations"))) as saved:
         changed = services.set_attendance(consultation, present, expected_versions=expected,
-                                          actor=current_actor())
+                                          tables=seats, actor=current_actor())
     if not saved:
         abort(400)
     flash(_("Attendance has been saved (%(count)d changed).", count=changed), "success")

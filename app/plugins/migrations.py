@@ -74,6 +74,14 @@ def schema_tables() -> set[str]:
             if any(module == package or module.startswith(package + ".") for package in packages)}
 
 
+def unmodelled_objects() -> set[str]:
+    """Tables and indexes that models' tables declare as theirs but not modelled."""
+    from app.database import db
+
+    return {name for mapper in db.Model.registry.mappers if mapper.local_table is not None
+            for name in mapper.local_table.info.get("unmodelled", ())}
+
+
 def include_object(only_plugin: str | None = None) -> Callable[..., bool]:
     """An Alembic ``include_object`` filter for autogenerate and schema comparisons: this
     app's tables (or one plugin's only, with ``only_plugin``). Tables of plugins that are
@@ -82,9 +90,14 @@ def include_object(only_plugin: str | None = None) -> Callable[..., bool]:
     wanted = schema_tables()
     foreign = set(table_owners()) - wanted
     plugin_prefixes = tuple(f"{name}_" for name in manager.installed)
+    # Objects a model's table declares it has on one database only (search's FTS5 table and
+    # GIN index): ``info={"unmodelled": (names…)}``.
+    unmodelled = unmodelled_objects()
 
     def include(obj: Any, name: str | None, type_: str, reflected: bool,
                 compare_to: Any) -> bool:
+        if reflected and name in unmodelled:
+            return False
         table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", "")
         table = table or ""
         if only_plugin is not None:

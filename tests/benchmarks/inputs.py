@@ -11,10 +11,7 @@ Figures are wall-clock seconds on the machine at hand; compare runs on the same 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import tempfile
 import time
-from pathlib import Path
 
 from app.consultations import services
 from app.consultations.inputs import answers
@@ -27,7 +24,7 @@ from app.plans.programme import services as programme
 from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
-from app.testing import make_app, migrate, postgres_database
+from tests.benchmarks import migrated_app
 from tests.benchmarks.pages import signed_in_viewer, time_pages
 from tests.integration.test_input_pages import list_filters, seed_inputs
 
@@ -58,18 +55,13 @@ def main() -> None:
     parser.add_argument("--inputs", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
-        url = (stack.enter_context(postgres_database(args.database_url))
-               if args.database_url else f"sqlite:///{folder}/bench.sqlite")
-        app = make_app(Path(folder) / "instance", url, {"TESTING": False})
-        migrate(app)
-        with app.app_context(), app.test_request_context():
-            print(f"database: {db.engine.dialect.name}")
-            for name, queries, seconds in bench(app, args.inputs, args.repeat):
-                print(f"input list at {args.inputs} — {name}: {queries} queries, "
-                      f"{seconds * 1000:.0f} ms (median of {args.repeat})")
-            db.session.remove()
-            db.engine.dispose()
+    with migrated_app(args.database_url) as app, app.app_context(), app.test_request_context():
+        print(f"database: {db.engine.dialect.name}")
+        for name, queries, seconds in bench(app, args.inputs, args.repeat):
+            print(f"input list at {args.inputs} — {name}: {queries} queries, "
+                  f"{seconds * 1000:.0f} ms (median of {args.repeat})")
+        db.session.remove()
+        db.engine.dispose()
 
 
 if __name__ == "__main__":

@@ -15,10 +15,8 @@ Figures are for the machine at hand; compare runs on the same machine.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import random
 import shutil
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -37,7 +35,7 @@ from app.plans.programme import services as programme
 from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
-from app.testing import make_app, migrate, postgres_database
+from tests.benchmarks import migrated_app
 
 THEMES = ("Meedoen en meetellen", "Armoede en schulden", "Eenzaamheid", "Jeugd en gezin",
           "Wonen en zorg", "Vrijwilligers en mantelzorg")
@@ -96,7 +94,8 @@ def seed(reactions: int) -> int:
         size = 3 if len(batches) % 10 == 0 else 1
         batches.append(ids[index:index + size])
         index += size
-    answers = [{"consultation_id": period.id, "decision": decisions[n % len(decisions)],
+    answers = [{"consultation_id": period.id, "number": n + 1,
+                "decision": decisions[n % len(decisions)],
                 "text": " ".join(sentence(chance, 16) for _ in range(3)),
                 "changed_section_id": sections[n % len(sections)] if n % 5 < 2 else None,
                 "answered_at": now, "version": 1} for n in range(len(batches))]
@@ -116,34 +115,29 @@ def main() -> None:
     parser.add_argument("--reactions", type=int, default=2000)
     parser.add_argument("--keep", default="", help="copy the generated files to this folder")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
-        url = (stack.enter_context(postgres_database(args.database_url))
-               if args.database_url else f"sqlite:///{folder}/bench.sqlite")
-        app = make_app(Path(folder) / "instance", url, {"TESTING": False})
-        migrate(app)
-        with app.app_context():
-            consultation_id = seed(args.reactions)
-            db.session.remove()
-            consultation = db.session.get(Consultation, consultation_id)
-            started, cpu = time.perf_counter(), time.process_time()
-            nota, seconds = nota_jobs.generate(consultation)
-            db.session.commit()
-            total, cpu = time.perf_counter() - started, time.process_time() - cpu
-            storage = Path(app.config["KOERS_STORAGE_DIR"]) / nota_jobs.FOLDER
-            sizes = {fmt: (storage / name).stat().st_size for fmt, name in nota.files.items()}
-            if args.keep:
-                target = Path(args.keep)
-                target.mkdir(parents=True, exist_ok=True)
-                for fmt, name in nota.files.items():
-                    shutil.copyfile(storage / name, target / f"nota.{fmt}")
-            print(f"database: {sa.make_url(url).get_backend_name()}, "
-                  f"{nota.reactions} answered reactions")
-            print(f"{'collect (queries)':20} {seconds['collect']:7.2f} s")
-            for fmt in nota_jobs.FORMATS:
-                print(f"{fmt:20} {seconds[fmt]:7.2f} s  {sizes[fmt] / 1e6:6.2f} MB")
-            print(f"{'total':20} {total:7.2f} s  (CPU time of this process: {cpu:.2f} s)")
-            db.session.remove()
-            db.engine.dispose()
+    with migrated_app(args.database_url) as app, app.app_context():
+        consultation_id = seed(args.reactions)
+        db.session.remove()
+        consultation = db.session.get(Consultation, consultation_id)
+        started, cpu = time.perf_counter(), time.process_time()
+        nota, seconds = nota_jobs.generate(consultation)
+        db.session.commit()
+        total, cpu = time.perf_counter() - started, time.process_time() - cpu
+        storage = Path(app.config["KOERS_STORAGE_DIR"]) / nota_jobs.FOLDER
+        sizes = {fmt: (storage / name).stat().st_size for fmt, name in nota.files.items()}
+        if args.keep:
+            target = Path(args.keep)
+            target.mkdir(parents=True, exist_ok=True)
+            for fmt, name in nota.files.items():
+                shutil.copyfile(storage / name, target / f"nota.{fmt}")
+        print(f"database: {db.engine.dialect.name}, "
+              f"{nota.reactions} answered reactions")
+        print(f"{'collect (queries)':20} {seconds['collect']:7.2f} s")
+        for fmt in nota_jobs.FORMATS:
+            print(f"{fmt:20} {seconds[fmt]:7.2f} s  {sizes[fmt] / 1e6:6.2f} MB")
+        print(f"{'total':20} {total:7.2f} s  (CPU time of this process: {cpu:.2f} s)")
+        db.session.remove()
+        db.engine.dispose()
 
 
 if __name__ == "__main__":

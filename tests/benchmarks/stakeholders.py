@@ -16,17 +16,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 from sqlalchemy import func, select
 
 from app.database import db
 from app.stakeholders import transfer
 from app.stakeholders.models import Stakeholder
-from app.testing import make_app, migrate, postgres_database
+from tests.benchmarks import migrated_app
 from tests.benchmarks.pages import signed_in_viewer, time_pages
 
 FIRST = ["Anna", "Bram", "Chantal", "Daan", "Esra", "Fenna", "Gerrit", "Hatice", "Ivo",
@@ -99,20 +97,15 @@ def main() -> None:
                         help="stakeholders in the register for the list benchmark")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
-        url = (stack.enter_context(postgres_database(args.database_url))
-               if args.database_url else f"sqlite:///{folder}/bench.sqlite")
-        app = make_app(Path(folder) / "instance", url, {"TESTING": False})
-        migrate(app)
-        with app.app_context():
-            print(f"database: {db.engine.dialect.name}")
-            for label, seconds in bench_import(args.rows).items():
-                print(f"import of {args.rows} rows — {label}: {seconds:.2f} s")
-            for url_, queries, seconds in bench_list(app, args.register, args.repeat):
-                print(f"list at {args.register} — {url_}: {queries} queries, "
-                      f"{seconds * 1000:.0f} ms (median of {args.repeat})")
-            db.session.remove()
-            db.engine.dispose()
+    with migrated_app(args.database_url) as app, app.app_context():
+        print(f"database: {db.engine.dialect.name}")
+        for label, seconds in bench_import(args.rows).items():
+            print(f"import of {args.rows} rows — {label}: {seconds:.2f} s")
+        for url_, queries, seconds in bench_list(app, args.register, args.repeat):
+            print(f"list at {args.register} — {url_}: {queries} queries, "
+                  f"{seconds * 1000:.0f} ms (median of {args.repeat})")
+        db.session.remove()
+        db.engine.dispose()
 
 
 if __name__ == "__main__":

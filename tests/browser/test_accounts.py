@@ -43,7 +43,7 @@ def test_staff_accounts_list(browser_page, axe_check, signed_in, admin, make_use
     for name in ("Anna Admin", "Eva Editor", "Victor Viewer"):
         expect(table.get_by_role("link", name=name)).to_be_visible()
 
-    page.get_by_role("searchbox").fill("eva")
+    page.get_by_role("main").get_by_role("searchbox").fill("eva")
     page.get_by_role("search").get_by_role("button").click()
     expect(page).to_have_url(re.compile(r"q=eva"))
     expect(table.get_by_role("row")).to_have_count(2)

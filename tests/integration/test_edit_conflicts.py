@@ -25,9 +25,9 @@ from app.auth import services as accounts
 from app.auth.models import User
 from app.consultations import services
 from app.consultations.feedback.models import FeedbackLetter, FeedbackMailing, LetterStatus
-from app.consultations.inputs import answers
+from app.consultations.inputs import answers, standard_answers
 from app.consultations.inputs import services as input_services
-from app.consultations.inputs.models import Answer, Input
+from app.consultations.inputs.models import Answer, Input, StandardAnswer
 from app.consultations.inputs.services import InputData
 from app.consultations.models import Consultation, ConsultationTable, Registration
 from app.consultations.services import ConsultationData
@@ -68,6 +68,7 @@ class Scene:
     answer: Answer
     letter: FeedbackLetter
     colleague: User
+    standard: StandardAnswer | None = None
 
 
 @pytest.fixture
@@ -100,9 +101,11 @@ def scene(app, db) -> Scene:
     db.session.add(letter)
     colleague = accounts.create_user("collega@koers.example", "Karin Collega", "viewer",
                                      password="a long enough password").user
+    standard = standard_answers.add_standard_answer(plan, standard_answers.StandardAnswerData(
+        "Termijn", "De termijn is wettelijk.", "al_voorzien"))
     db.session.commit()
     return Scene(plan, section, theme, goal, action, person, meeting, table, registration,
-                 period, answered, still_open, answer, letter, colleague)
+                 period, answered, still_open, answer, letter, colleague, standard)
 
 
 # --- what each edit route changes -----------------------------------------------------------
@@ -176,6 +179,9 @@ EDITS: dict[str, Edit] = {
                                   change=_mark_the_input_used),
     "consultations.edit_answer": Edit(Answer, lambda s: s.answer,
                                       lambda s: {"answer_id": s.answer.id}),
+    "consultations.edit_standard_answer": Edit(
+        StandardAnswer, lambda s: s.standard,
+        lambda s: {"consultation_id": s.period.id, "standard_id": s.standard.id}),
     "consultations.save_notice": Edit(
         Consultation, lambda s: s.period, lambda s: {"consultation_id": s.period.id},
         page=lambda s: ("consultations.show", {"consultation_id": s.period.id})),

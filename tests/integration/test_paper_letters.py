@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
-from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import func, select
@@ -23,6 +22,7 @@ from app.errors import DomainError
 from app.stakeholders import services as register
 from app.stakeholders.models import Stakeholder
 from app.stakeholders.services import StakeholderData
+from tests.adviser import Adviser, FormValues
 
 
 @pytest.fixture(autouse=True)
@@ -301,82 +301,6 @@ def test_co_signatories_are_searched_on_their_own_and_stay_ticked(client, login_
 
 # --- the measure ----------------------------------------------------------------------------
 
-class FormValues(HTMLParser):
-    """What a page's form shows filled in: name → value (a set for checkboxes)."""
-
-    def __init__(self, page: str) -> None:
-        super().__init__()
-        self.values: dict[str, object] = {}
-        self._select: str | None = None
-        self._textarea: str | None = None
-        self.feed(page)
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "input" and name and a.get("type") not in ("hidden", "submit", "file"):
-            if a.get("type") == "checkbox":
-                chosen = self.values.setdefault(name, set())
-                if "checked" in a:
-                    chosen.add(a.get("value"))  # type: ignore[attr-defined]
-            elif a.get("type") == "radio":
-                if "checked" in a:
-                    self.values[name] = a.get("value") or ""
-            else:
-                self.values[name] = a.get("value") or ""
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select:
-            if self._select not in self.values or "selected" in a:
-                self.values[self._select] = a.get("value") or ""
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.values[name] = ""
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea:
-            self.values[self._textarea] = str(self.values[self._textarea]) + data.strip()
-
-
-class Adviser:
-    """Counts what a person does: form submissions and fields filled (a posted value that
-    differs from what the form showed)."""
-
-    def __init__(self, client) -> None:
-        self.client, self.submissions, self.fields = client, 0, 0
-
-    def fill(self, shown: dict, posted: dict) -> None:
-        for name, value in posted.items():
-            if name in ("then", "search", "csrf_token"):
-                continue
-            before = shown.get(name, "")
-            if isinstance(value, list) or isinstance(before, set):
-                changed = set(value if isinstance(value, list) else [value]) != set(before or ())
-            else:
-                changed = str(value) != str(before or "")
-            self.fields += changed
-
-    def post(self, url: str, shown: dict, posted: dict):
-        self.fill(shown, posted)
-        self.submissions += 1
-        return self.client.submit(url, posted)
-
-    def search(self, url: str, name: str, words: str) -> str:
-        self.fields += 1
-        self.submissions += 1
-        return text(self.client.get(f"{url}?{name}={words}"))
-
-    @property
-    def total(self) -> int:
-        return self.submissions + self.fields
-
-
 LETTERS = [  # (sender found in the register or typed in, postmark, text, summary)
     ("Jan de Vries", "", "Ik mis de mantelzorgers.", "Mantelzorgers ontbreken"),
     ({"name": "Grietje Bakker", "address": "Dorpsstraat 12", "postcode": "9679 AB",
@@ -449,4 +373,22 @@ def test_three_paper_letters_take_fewer_interactions_than_before(client, login_a
               f"fields = {today.total}; now: {fast.submissions} submissions + {fast.fields} "
               f"fields = {fast.total}")
     assert (today.submissions, today.fields) == (7, 23)
-    assert (fast.submissions, fast.fields) == (5, 16)
+    # the search that finds one sender ticks it: confirmed, not picked
+    assert (fast.submissions, fast.fields) == (5, 14)
+
+
+def test_a_search_that_finds_one_sender_ticks_it_and_namesakes_are_left_to_choose(
+        client, login_as, db, period):
+    jan = register.create(StakeholderData(name="Jan de Vries", postcode="9679 AB"))
+    register.create(StakeholderData(name="Piet Jansen"))
+    register.create(StakeholderData(name="Piet Jansen", postcode="9671 CD"))
+    db.session.commit()
+    login_as("editor")
+    page = text(client.get(new_url(period) + "?q=Vries"))
+    assert re.search(rf'name="stakeholder_id" value="{jan.id}" checked', page)
+    page = text(client.get(new_url(period) + "?q=Jansen"))
+    assert len(re.findall(r'name="stakeholder_id" value="\d+"', page)) == 2
+    assert not re.search(r'name="stakeholder_id" value="\d+" checked', page)
+    # the co-signatories are never ticked by a search
+    page = text(client.get(new_url(period) + "?q=Vries&q_co=Vries"))
+    assert not re.search(r'name="co_signatory_ids" value="\d+" checked', page)

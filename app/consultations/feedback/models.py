@@ -39,6 +39,9 @@ class FeedbackMailing(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
+    # "inputs": what was done with each participant's input; "meeting": what an attendee's
+    # table contributed to a meeting and what was done with it (feedback/meeting.py)
+    kind: Mapped[str] = mapped_column(String(16), default="inputs", server_default="inputs")
     job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,6 +16,11 @@ not — and becomes ``held`` until a person decides: mark it sent, send it again
 So is a letter whose connection broke during the hand-over. A letter still ``sending`` on a
 mailing whose job is no longer running (it failed, or its worker died: nothing happened for
 :func:`stale_after`) is shown as needing a decision too.
+
+A mailing has a **kind**: ``inputs`` (above) or ``meeting`` — a meeting's attendees told
+what their table contributed (:mod:`app.consultations.feedback.meeting`). The kinds never
+count each other's letters: who was told about which input, the mailings a page lists and
+the letters to post are read per kind. Sending is the same job for both.
 """
 
 from __future__ import annotations
@@ -49,6 +54,9 @@ from app.stakeholders.models import Stakeholder
 
 JOB_KIND = "consultations.feedback"
 EMAIL, POST = "email", "post"
+#: The kinds of mailing (``FeedbackMailing.kind``).
+INPUTS, MEETING = "inputs", "meeting"
+MAILING_KINDS = (INPUTS, MEETING)
 #: A letter in any of these states tells its participant about its inputs.
 INFORMING = (LetterStatus.QUEUED, LetterStatus.SENDING, LetterStatus.SENT,
              LetterStatus.FAILED, LetterStatus.HELD)
@@ -142,7 +150,9 @@ def recipients(consultation: Consultation) -> list[Recipient]:
             people[input_id].add(stakeholder_id)
     told: dict[int, set[int]] = defaultdict(set)  # stakeholder -> inputs already in a letter
     for stakeholder_id, input_ids in db.session.execute(
-            select(FeedbackLetter.stakeholder_id, FeedbackLetter.input_ids).where(
+            select(FeedbackLetter.stakeholder_id, FeedbackLetter.input_ids)
+            .join(FeedbackMailing, FeedbackMailing.id == FeedbackLetter.mailing_id).where(
+                FeedbackMailing.kind == INPUTS,  # an attendee's meeting letter tells another
                 FeedbackLetter.consultation_id == consultation.id,
                 FeedbackLetter.stakeholder_id.is_not(None),
                 FeedbackLetter.status.in_(INFORMING))):
@@ -177,12 +187,11 @@ def render_letter(consultation: Consultation, plan: Plan, stakeholder: Stakehold
 
 # --- a mailing ------------------------------------------------------------------------------
 
-def create_mailing(consultation: Consultation, *, actor: Any = None) -> FeedbackMailing:
-    """A letter for every participant waiting for feedback, and the job that sends them."""
+def claim_consultation(consultation: Consultation) -> None:
+    """Two people pressing "send" at once: both would see the same participants waiting. The
+    consultation's version is claimed first, so the second one waits for the first and is
+    refused, instead of sending every letter twice."""
     refuse_read_only_plan(consultation)
-    # Two people pressing "send" at once: both would see the same participants waiting. The
-    # consultation's version is claimed first, so the second one waits for the first and is
-    # refused, instead of sending every letter twice.
     claimed = db.session.execute(
         update(Consultation).where(Consultation.id == consultation.id,
                                    Consultation.version == consultation.version)
@@ -192,33 +201,58 @@ def create_mailing(consultation: Consultation, *, actor: Any = None) -> Feedback
         raise DomainError(str(_l("Someone else has just started a mailing for this "
                                  "consultation: look at the mailings below.")))
     db.session.expire(consultation, ["version"])
+
+
+@dataclass(frozen=True)
+class Written:
+    """A letter to write: to whom, what it says, and which inputs it tells about."""
+
+    stakeholder: Stakeholder
+    subject: str
+    body: str
+    input_ids: list[int]
+
+
+def write_mailing(consultation: Consultation, kind: str, written: Sequence[Written], *,
+                  actor: Any = None) -> FeedbackMailing:
+    """The mailing of ``kind`` with its letters (e-mail, or post without an address),
+    audited, and the job that sends them."""
+    mailing = FeedbackMailing(consultation_id=consultation.id, kind=kind,
+                              created_by_id=getattr(actor, "id", None))
+    db.session.add(mailing)
+    db.session.flush()
+    for letter in written:
+        channel = EMAIL if letter.stakeholder.email else POST
+        db.session.add(FeedbackLetter(
+            mailing_id=mailing.id, consultation_id=consultation.id,
+            stakeholder_id=letter.stakeholder.id, channel=channel,
+            recipient_email=letter.stakeholder.email if channel == EMAIL else None,
+            subject=letter.subject, body=letter.body, input_ids=letter.input_ids))
+    by_channel = {channel: sum(1 for letter in written
+                               if (EMAIL if letter.stakeholder.email else POST) == channel)
+                  for channel in (EMAIL, POST)}
+    audit("send_feedback" if kind == INPUTS else "send_meeting_feedback", mailing,
+          actor=actor, changes={
+              "consultation": {"old": None, "new": consultation.id},
+              "letters": {"old": None, "new": len(written)},
+              "channel": {"old": None, "new": by_channel}})
+    _start_job(mailing, actor)
+    return mailing
+
+
+def create_mailing(consultation: Consultation, *, actor: Any = None) -> FeedbackMailing:
+    """A letter for every participant waiting for feedback, and the job that sends them."""
+    claim_consultation(consultation)
     found = recipients(consultation)
     if not found:
         raise DomainError(str(_l("Nobody is waiting for feedback: every participant has been "
                                  "told about every answered or processed input.")))
     plan = db.session.get(Plan, consultation.plan_id)
     assert plan is not None
-    mailing = FeedbackMailing(consultation_id=consultation.id,
-                              created_by_id=getattr(actor, "id", None))
-    db.session.add(mailing)
-    db.session.flush()
-    for recipient in found:
-        subject, body = render_letter(consultation, plan, recipient.stakeholder,
-                                      recipient.items)
-        db.session.add(FeedbackLetter(
-            mailing_id=mailing.id, consultation_id=consultation.id,
-            stakeholder_id=recipient.stakeholder.id, channel=recipient.channel,
-            recipient_email=recipient.stakeholder.email if recipient.channel == EMAIL
-            else None, subject=subject, body=body,
-            input_ids=[item.input_id for item in recipient.items]))
-    by_channel = {channel: sum(1 for r in found if r.channel == channel)
-                  for channel in (EMAIL, POST)}
-    audit("send_feedback", mailing, actor=actor, changes={
-        "consultation": {"old": None, "new": consultation.id},
-        "letters": {"old": None, "new": len(found)},
-        "channel": {"old": None, "new": by_channel}})
-    _start_job(mailing, actor)
-    return mailing
+    written = [Written(recipient.stakeholder, *render_letter(
+        consultation, plan, recipient.stakeholder, recipient.items),
+        [item.input_id for item in recipient.items]) for recipient in found]
+    return write_mailing(consultation, INPUTS, written, actor=actor)
 
 
 def _start_job(mailing: FeedbackMailing, actor: Any, previous: str | None = None) -> Job:
@@ -400,14 +434,15 @@ def decide(letter: FeedbackLetter, choice: str, *, expected_version: int | None 
 
 # --- post letters at volume ----------------------------------------------------------------
 
-def letters_to_post(consultation: Consultation, *, limit: int = 500,
+def letters_to_post(consultation: Consultation, *, kind: str = INPUTS, limit: int = 500,
                     ) -> list[tuple[FeedbackLetter, Stakeholder | None]]:
     """The consultation's post letters still to be printed and posted (queued, of any of its
-    mailings), with their participants, by mailing and letter — one query."""
+    mailings of ``kind``), with their participants, by mailing and letter — one query."""
     return list(db.session.execute(
         select(FeedbackLetter, Stakeholder)
+        .join(FeedbackMailing, FeedbackMailing.id == FeedbackLetter.mailing_id)
         .outerjoin(Stakeholder, Stakeholder.id == FeedbackLetter.stakeholder_id)
-        .where(FeedbackLetter.consultation_id == consultation.id,
+        .where(FeedbackMailing.kind == kind, FeedbackLetter.consultation_id == consultation.id,
                FeedbackLetter.channel == POST, FeedbackLetter.status == LetterStatus.QUEUED)
         .options(*register.BARE).order_by(FeedbackLetter.mailing_id, FeedbackLetter.id)
         .limit(limit)).all())

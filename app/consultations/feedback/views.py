@@ -29,11 +29,12 @@ from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.consultations.blueprint import bp
+from app.consultations.feedback import meeting
 from app.consultations.feedback import render as printing
 from app.consultations.feedback import services as feedback
 from app.consultations.feedback.forms import DecisionForm, OutboxFilter
 from app.consultations.feedback.models import FeedbackLetter, FeedbackMailing, LetterStatus
-from app.consultations.models import Consultation
+from app.consultations.models import Consultation, ConsultationTable
 from app.consultations.pages import TAB, consultation_or_404, record_or_404
 from app.database import db, utcnow
 from app.edits import (
@@ -63,8 +64,26 @@ MAILINGS = 50
 LETTERS = 500
 
 
-def _feedback_url(consultation_id: int, anchor: str | None = None) -> str:
-    return url_for("consultations.feedback", consultation_id=consultation_id, _anchor=anchor)
+#: The page of each kind of mailing.
+PAGES = {feedback.INPUTS: "consultations.feedback",
+         feedback.MEETING: "consultations.meeting_feedback"}
+
+
+def _feedback_url(consultation_id: int, anchor: str | None = None,
+                  kind: str = feedback.INPUTS) -> str:
+    return url_for(PAGES.get(kind, PAGES[feedback.INPUTS]), consultation_id=consultation_id,
+                   _anchor=anchor)
+
+
+def _posted_kind() -> str:
+    """The kind of mailing a print or mark-all request is about (``?kind=``)."""
+    kind = request.args.get("kind", feedback.INPUTS)
+    return kind if kind in feedback.MAILING_KINDS else feedback.INPUTS
+
+
+def _kind_of(mailing_id: int) -> str:
+    return db.session.scalar(select(FeedbackMailing.kind).where(
+        FeedbackMailing.id == mailing_id)) or feedback.INPUTS
 
 
 def _name(stakeholder: Stakeholder | None) -> str:
@@ -79,13 +98,21 @@ def feedback_page(consultation_id: int) -> Any:
     return _feedback_page(*consultation_or_404(consultation_id))
 
 
-def _feedback_page(consultation: Consultation, plan: Plan, *, status: int = 200) -> Any:
-    recipients = feedback.recipients(consultation)
+def _feedback_page(consultation: Consultation, plan: Plan, *, status: int = 200,
+                   kind: str = feedback.INPUTS) -> Any:
+    """The page of one kind of mailing: who waits (a preview), the mailings of that kind,
+    their letters needing a decision and their letters to post."""
+    if kind == feedback.MEETING:
+        recipients: list[Any] = meeting.waiting(consultation)
+        extra = _meeting_preview(consultation, plan, recipients)
+    else:
+        recipients, extra = feedback.recipients(consultation), {}
     creator = aliased(User)
     mailings = db.session.execute(
         select(FeedbackMailing, creator)
         .outerjoin(creator, creator.id == FeedbackMailing.created_by_id)
-        .where(FeedbackMailing.consultation_id == consultation.id)
+        .where(FeedbackMailing.consultation_id == consultation.id,
+               FeedbackMailing.kind == kind)
         .order_by(FeedbackMailing.created_at.desc(), FeedbackMailing.id.desc())
         .limit(MAILINGS)).all()
     states = feedback.mailing_states([mailing for mailing, _user in mailings])
@@ -94,10 +121,10 @@ def _feedback_page(consultation: Consultation, plan: Plan, *, status: int = 200)
         limit=LETTERS)
     deciding = [(letter, person) for letter, person in waiting
                 if feedback.needs_decision(letter, states[letter.mailing_id])]
-    posting = feedback.letters_to_post(consultation, limit=LETTERS)
+    posting = feedback.letters_to_post(consultation, kind=kind, limit=LETTERS)
     editing = has_permission(current_user, Permission.EDIT) and read_only_reason(plan) is None
     return render_template(
-        "consultations/feedback/index.html", consultation=consultation,
+        "consultations/feedback/index.html", consultation=consultation, kind=kind, **extra,
         **page_context(plan, TAB), recipients=recipients[:PREVIEWED],
         recipient_count=len(recipients),
         by_email=sum(1 for r in recipients if r.channel == feedback.EMAIL),
@@ -109,11 +136,23 @@ def _feedback_page(consultation: Consultation, plan: Plan, *, status: int = 200)
         statuses=feedback.STATUS_LABELS, channel_labels=feedback.CHANNEL_LABELS), status
 
 
-def _refused(error: DomainError, consultation: Consultation, plan: Plan) -> Any:
+def _meeting_preview(consultation: Consultation, plan: Plan,
+                     attendees: list[Any]) -> dict[str, Any]:
+    """The meeting page's extras: each waiting attendee's table, how many were told, and
+    the first waiting attendee's letter as it will be sent."""
+    topics = dict(db.session.execute(
+        select(ConsultationTable.id, ConsultationTable.topic)
+        .where(ConsultationTable.consultation_id == consultation.id)).all())
+    example = meeting.letters(consultation, plan, attendees[:1])[0] if attendees else None
+    return {"topics": topics, "told": meeting.told_count(consultation), "example": example}
+
+
+def _refused(error: DomainError, consultation: Consultation, plan: Plan,
+             kind: str = feedback.INPUTS) -> Any:
     """A refusal of the service: nothing saved, the reason on the feedback page (400)."""
     db.session.rollback()
     flash(error.message, "error")
-    return _feedback_page(consultation, plan, status=400)
+    return _feedback_page(consultation, plan, status=400, kind=kind)
 
 
 @bp.route("/<int:consultation_id>/feedback", methods=["POST"])
@@ -132,6 +171,37 @@ def start_feedback(consultation_id: int) -> Any:
     return redirect(_feedback_url(consultation.id, "mailings"))
 
 
+@bp.route("/<int:consultation_id>/meeting-feedback", endpoint="meeting_feedback")
+@require(Permission.VIEW)
+def meeting_feedback_page(consultation_id: int) -> Any:
+    """Feedback to a meeting's attendees: what their table contributed (a preview of who
+    gets which letter, then one send)."""
+    consultation, plan = consultation_or_404(consultation_id)
+    if consultation.is_comment_period:
+        abort(404)
+    return _feedback_page(consultation, plan, kind=feedback.MEETING)
+
+
+@bp.route("/<int:consultation_id>/meeting-feedback", methods=["POST"],
+          endpoint="start_meeting_feedback")
+@require(Permission.EDIT)
+def start_meeting_feedback(consultation_id: int) -> Any:
+    consultation, plan = consultation_or_404(consultation_id, editing=True)
+    if consultation.is_comment_period:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        mailing = meeting.create_mailing(consultation, actor=current_actor())
+    except DomainError as error:
+        return _refused(error, consultation, plan, feedback.MEETING)
+    count = db.session.scalar(select(func.count()).select_from(FeedbackLetter).where(
+        FeedbackLetter.mailing_id == mailing.id))
+    flash(_("Feedback to attendees is on its way: %(count)d letters.", count=count),
+          "success")
+    return redirect(_feedback_url(consultation.id, "mailings", feedback.MEETING))
+
+
 @bp.route("/feedback/mailings/<int:mailing_id>/resume", methods=["POST"])
 @require(Permission.EDIT)
 def resume_feedback(mailing_id: int) -> Any:
@@ -141,20 +211,21 @@ def resume_feedback(mailing_id: int) -> Any:
     try:
         feedback.resume(mailing, actor=current_actor())
     except DomainError as error:
-        return _refused(error, consultation, plan)
+        return _refused(error, consultation, plan, mailing.kind)
     flash(_("The mailing continues with the letters still waiting."), "success")
-    return redirect(_feedback_url(consultation.id, "mailings"))
+    return redirect(_feedback_url(consultation.id, "mailings", mailing.kind))
 
 
 @bp.route("/feedback/letters/<int:letter_id>/decision", methods=["POST"])
 @require(Permission.EDIT)
 def decide_letter(letter_id: int) -> Any:
     letter, consultation, plan = record_or_404(FeedbackLetter, letter_id, editing=True)
+    kind = _kind_of(letter.mailing_id)
     form = DecisionForm()
     if not form.validate_on_submit():
         flash(" ".join(str(message) for messages in form.errors.values()
                        for message in messages), "error")
-        return _feedback_page(consultation, plan, status=400)
+        return _feedback_page(consultation, plan, status=400, kind=kind)
     choice = form.choice.data
     try:
         feedback.decide(letter, choice, expected_version=form.version.data, actor=current_actor())
@@ -163,13 +234,13 @@ def decide_letter(letter_id: int) -> Any:
         db.session.rollback()
         return _conflict(letter, consultation, plan, choice)
     except DomainError as error:
-        return _refused(error, consultation, plan)
+        return _refused(error, consultation, plan, kind)
     messages = {feedback.MARK_SENT: _("The letter is marked as sent."),
                 feedback.SEND_AGAIN: _("The letter waits to be sent again: resume the "
                                        "mailing to send it."),
                 feedback.CANCEL: _("The letter is cancelled.")}
     flash(messages[choice], "success")
-    return redirect(_feedback_url(consultation.id, "decisions"))
+    return redirect(_feedback_url(consultation.id, "decisions", kind))
 
 
 def _conflict(letter: FeedbackLetter, consultation: Consultation, plan: Plan,
@@ -200,10 +271,11 @@ def print_letters(consultation_id: int) -> Any:
     """Every post letter still to be posted, in one PDF to print: a letter per page, the
     address in the envelope's window; the same letters the feedback page lists."""
     consultation, _plan = consultation_or_404(consultation_id)
-    posting = feedback.letters_to_post(consultation, limit=LETTERS)
+    kind = _posted_kind()
+    posting = feedback.letters_to_post(consultation, kind=kind, limit=LETTERS)
     if not posting:
         flash(_("No letters are waiting to be posted."), "info")
-        return redirect(_feedback_url(consultation.id, "post"))
+        return redirect(_feedback_url(consultation.id, "post", kind))
     letters = [printing.PrintedLetter(
         letter.id, printing.address_lines(_name(person), person) if person is not None
         and not person.is_erased else (), letter.subject, letter.body)
@@ -223,6 +295,7 @@ def mark_posted(consultation_id: int) -> Any:
     """The printed letters are posted: all marked sent at once, or — when any changed since
     the page was loaded — none, with the conflict page."""
     consultation, plan = consultation_or_404(consultation_id, editing=True)
+    kind = _posted_kind()
     form = DomainForm()  # the CSRF token; a refusal of the service answers 400
     if not form.validate_on_submit():
         abort(400)
@@ -233,9 +306,9 @@ def mark_posted(consultation_id: int) -> Any:
         marked = feedback.mark_posted(consultation, expected, actor=current_actor())
     if not saved:
         flash(" ".join(str(message) for message in form.form_errors), "error")
-        return _feedback_page(consultation, plan, status=400)
+        return _feedback_page(consultation, plan, status=400, kind=kind)
     flash(_("%(count)d letters are marked as sent.", count=len(marked)), "success")
-    return redirect(_feedback_url(consultation.id, "post"))
+    return redirect(_feedback_url(consultation.id, "post", kind))
 
 
 def _posted_rows(expected: dict[int, int]) -> list[Any]:
@@ -262,6 +335,8 @@ def feedback_letter(letter_id: int) -> Any:
     stakeholder = db.session.get(Stakeholder, letter.stakeholder_id) \
         if letter.stakeholder_id else None
     return render_template("consultations/feedback/letter.html", consultation=consultation,
+                           back_url=_feedback_url(consultation.id,
+                                                  kind=_kind_of(letter.mailing_id)),
                            plan=plan, letter=letter, stakeholder=stakeholder,
                            name=_name(stakeholder), code_label=code_label)
 

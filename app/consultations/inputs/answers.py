@@ -15,11 +15,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.audit.services import audit
-from app.consultations.inputs.models import Answer, Input, InputAnswer
+from app.consultations.inputs.models import Answer, Input, InputAnswer, StandardAnswer
+from app.consultations.inputs.tracing import ProcessData
 from app.consultations.models import Consultation
 from app.consultations.rules import check_versions, conflict_on_race, refuse_read_only_plan
 from app.database import db
@@ -75,16 +77,42 @@ def _consultation_of(inputs: Sequence[Input]) -> Consultation:
     return consultation
 
 
+#: How often a new answer's number is drawn again when a colleague's answer took it meanwhile.
+NUMBER_ATTEMPTS = 5
+
+
+def _numbered(record: Answer) -> None:
+    """Give a new answer the next number of its consultation and write it. Two editors
+    answering at once may draw the same number: the unique constraint refuses the second
+    insert (inside a savepoint), which draws again; the last failure is the caller's
+    conflict."""
+    for attempt in range(NUMBER_ATTEMPTS):
+        record.number = (db.session.scalar(select(func.max(Answer.number)).where(
+            Answer.consultation_id == record.consultation_id)) or 0) + 1
+        try:
+            with db.session.begin_nested():
+                db.session.add(record)
+                db.session.flush()
+            return
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise
+
+
 def answer(inputs: Sequence[Input], text: str, decision: str, *,
            changed_section: Section | None = None,
-           expected_versions: Mapping[int, int] | None = None, actor: Any = None) -> Answer:
-    """One answer for the selected inputs of one consultation; an input answered before gets
-    the new answer instead — unless ``expected_versions`` (input id -> version, as the form
-    showed them) is given: then an input changed or answered since is an
-    :class:`~app.errors.EditConflict` and nothing is recorded."""
+           expected_versions: Mapping[int, int] | None = None, actor: Any = None,
+           standard_answer: StandardAnswer | None = None) -> Answer:
+    """One answer for the selected inputs of one consultation, numbered next in it; an input
+    answered before gets the new answer instead — unless ``expected_versions`` (input id ->
+    version, as the form showed them) is given: then an input changed or answered since is an
+    :class:`~app.errors.EditConflict` and nothing is recorded. ``standard_answer`` records
+    the standard answer the text started from (one of the consultation's plan)."""
     consultation = _consultation_of(inputs)
     refuse_read_only_plan(consultation)
     data = AnswerData(text, decision, changed_section).cleaned(consultation)
+    if standard_answer is not None and standard_answer.plan_id != consultation.plan_id:
+        raise DomainError(_l("Choose a standard answer of this plan."), field="text")
     if expected_versions is not None:
         check_versions(inputs, expected_versions)
     ids = [item.id for item in inputs]
@@ -104,14 +132,15 @@ def answer(inputs: Sequence[Input], text: str, decision: str, *,
                 raise EditConflict(next(item for item in inputs if item.id == answered))
         record = Answer(consultation_id=consultation.id, text=data.text, decision=decision,
                         changed_section_id=changed_section.id if changed_section else None,
+                        standard_answer_id=standard_answer.id if standard_answer else None,
                         answered_by_id=getattr(actor, "id", None))
-        db.session.add(record)
-        db.session.flush()
+        _numbered(record)
         db.session.execute(InputAnswer.__table__.delete().where(InputAnswer.input_id.in_(ids)))
         db.session.add_all(InputAnswer(input_id=input_id, answer_id=record.id)
                            for input_id in ids)
         db.session.flush()
     audit("answer", consultation, actor=actor, changes={
+        "answer": {"old": None, "new": record.number},
         "inputs": {"old": None, "new": sorted(item.number for item in inputs)},
         "decision": {"old": None, "new": decision},
         **({"section": {"old": None, "new": changed_section.id}} if changed_section else {})})
@@ -151,22 +180,27 @@ def update_answer(answer: Answer, text: str, decision: str, *,
 
 def mark_processed(inputs: Sequence[Input], used: bool, *,
                    expected_versions: Mapping[int, int] | None = None,
-                   actor: Any = None) -> None:
-    """Meeting input is processed rather than answered one by one: used or not. With
+                   actor: Any = None, processing: ProcessData | None = None) -> None:
+    """Meeting input is processed rather than answered one by one: used or not — with
+    ``processing``, also what was done with it (taken into a section, an action or a theme's
+    goals, or why it was not used; :mod:`~app.consultations.inputs.tracing`). With
     ``expected_versions`` (as the list showed them) an input changed since is an
     :class:`~app.errors.EditConflict` and nothing is recorded."""
     if inputs:
-        refuse_read_only_plan(consultation_id=inputs[0].consultation_id)
+        consultation = db.session.get(Consultation, inputs[0].consultation_id)
+        refuse_read_only_plan(consultation)
+        assert consultation is not None
+        data = (processing or ProcessData(used)).cleaned(consultation)
     if expected_versions is not None:
         check_versions(inputs, expected_versions)
     for item in inputs:
-        item.processed, item.used = True, used
+        data.apply(item)
     with conflict_on_race(inputs[0] if inputs else None):
         db.session.flush()
     if inputs:
         audit("process", ("consultations", inputs[0].consultation_id), actor=actor, changes={
             "inputs": {"old": None, "new": sorted(item.number for item in inputs)},
-            "used": {"old": None, "new": used}})
+            "used": {"old": None, "new": data.used}, **data.changes()})
 
 
 def answer_of(inputs: Sequence[Input]) -> dict[int, Answer]:

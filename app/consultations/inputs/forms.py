@@ -95,6 +95,14 @@ class ReactionPicker(StakeholderPicker):
             self._offered = [*offered, *(item for item in self.extra if item not in offered)]
         return self._offered
 
+    def is_chosen(self, stakeholder_id: int) -> bool:
+        """Nothing chosen yet and the search found exactly one: that one is ticked, so the
+        adviser typing a letter's sender confirms instead of picking."""
+        if self.ids or self.multiple:
+            return super().is_chosen(stakeholder_id)
+        offered = self.offered if self.search else []
+        return len(offered) == 1 and offered[0].id == stakeholder_id
+
 
 def kind_choices(kinds: dict[str, InputKind]) -> list[tuple[str, Any]]:
     return [(code, kind.label) for code, kind in kinds.items()]
@@ -302,6 +310,14 @@ class ProcessForm(DomainForm):
     whole_page = BooleanField()
     used = RadioField(_l("Used in the plan"), choices=YES_NO,
                       validators=[InputRequired(_l("Choose whether the input was used."))])
+    # What was done with it (app.consultations.inputs.tracing validates both)
+    target = SelectField(_l("Taken into (when used)"), choices=[], validate_choice=False)
+    reason = TextAreaField(_l("Reason (when not used)"), validators=[Optional()])
+
+    def fill_targets(self, groups: Sequence[tuple[str, list[tuple[str, str]]]]) -> None:
+        """The plan's sections, actions and themes' goals, grouped (optgroups)."""
+        self.target.choices = {None: [("", _l("Not linked to a part of the plan"))],
+                               **{label: rows for label, rows in groups}}
 
     def validate_input_ids(self, field: Any) -> None:
         if not field.data and not self.whole_page.data:

@@ -42,6 +42,12 @@ class Input(db.Model):
         Index("ix_consultation_inputs_listing", "consultation_id", "kind", "number"),
         Index("ix_consultation_inputs_stakeholder_id", "stakeholder_id"),
         Index("ix_consultation_inputs_table_id", "table_id"),
+        Index("ix_consultation_inputs_used_section_id", "used_section_id"),
+        Index("ix_consultation_inputs_used_action_id", "used_action_id"),
+        Index("ix_consultation_inputs_used_theme_id", "used_theme_id"),
+        # An imported reaction's origin (a message's Message-ID, or a hash of it): the same
+        # message is never imported twice into one consultation.
+        Index("uq_consultation_inputs_source_ref", "consultation_id", "source_ref", unique=True),
     )
     #: Free text from residents: the audit trail records that these changed, not values.
     personal_fields = frozenset({"original_text", "summary"})
@@ -61,6 +67,14 @@ class Input(db.Model):
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     processed: Mapped[bool] = mapped_column(Boolean, default=False)
     used: Mapped[bool | None] = mapped_column(Boolean)
+    # What processing did with it (app.consultations.inputs.tracing): taken into a section,
+    # an action or a theme's goals ("section", "action", "goals"), or not used, with a reason.
+    used_in: Mapped[str | None] = mapped_column(String(16))
+    used_section_id: Mapped[int | None] = mapped_column(ForeignKey("plan_sections.id"))
+    used_action_id: Mapped[int | None] = mapped_column(ForeignKey("plan_actions.id"))
+    used_theme_id: Mapped[int | None] = mapped_column(ForeignKey("plan_themes.id"))
+    not_used_reason: Mapped[str | None] = mapped_column(Text)
+    source_ref: Mapped[str | None] = mapped_column(String(255))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     __mapper_args__ = {"version_id_col": version}
@@ -90,17 +104,49 @@ class CoSignatory(db.Model):
                                                 primary_key=True)
 
 
+class StandardAnswer(db.Model):
+    """A reusable answer of a plan, for one of its themes or the plan as a whole: a title to
+    find it by, the text and the decision an answer starts from. Archived, never deleted,
+    once an answer used it (answers record which one they started from)."""
+
+    __tablename__ = "consultation_standard_answers"
+    __table_args__ = (
+        Index("ix_consultation_standard_answers_plan_id", "plan_id", "archived"),
+        Index("ix_consultation_standard_answers_theme_id", "theme_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("plan_themes.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(32))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
 class Answer(db.Model):
-    """One answer for one or several inputs: the text, the decision, the section it changed."""
+    """One answer for one or several inputs: the text, the decision, the section it changed.
+    ``number`` numbers the answers of a consultation in the order they were given ("Answer
+    12" in the nota); ``standard_answer_id`` is the standard answer it started from."""
 
     __tablename__ = "consultation_answers"
     __table_args__ = (
+        UniqueConstraint("consultation_id", "number", name="uq_consultation_answers_number"),
         Index("ix_consultation_answers_consultation_id", "consultation_id"),
         Index("ix_consultation_answers_changed_section_id", "changed_section_id"),
+        Index("ix_consultation_answers_standard_answer_id", "standard_answer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    standard_answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation_standard_answers.id",
+                   name="fk_consultation_answers_standard_answer_id"))
     text: Mapped[str] = mapped_column(Text)
     decision: Mapped[str] = mapped_column(String(32))
     changed_section_id: Mapped[int | None] = mapped_column(ForeignKey("plan_sections.id"))
@@ -145,3 +191,37 @@ class Attachment(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SuggestedGroup(db.Model):
+    """Open written reactions that say much the same thing, proposed by the grouping job
+    (:mod:`app.consultations.inputs.grouping`) and answered at once. A new proposal replaces
+    the groups still ``suggested``; an ``accepted`` group is the adviser's and stays."""
+
+    __tablename__ = "consultation_suggested_groups"
+    __table_args__ = (
+        CheckConstraint("status in ('suggested', 'accepted')", name="status"),
+        Index("ix_consultation_suggested_groups_consultation_id", "consultation_id"),
+        Index("ix_consultation_suggested_groups_assigned_to_id", "assigned_to_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
+    label: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="suggested")
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class SuggestedGroupInput(db.Model):
+    """Which group an input is in: each input is in at most one."""
+
+    __tablename__ = "consultation_suggested_group_inputs"
+    __table_args__ = (Index("ix_consultation_suggested_group_inputs_group_id", "group_id"),)
+
+    input_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_inputs.id", ondelete="CASCADE"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_suggested_groups.id", ondelete="CASCADE"))

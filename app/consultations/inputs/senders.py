@@ -97,3 +97,44 @@ def add_input_from_new_sender(consultation: Consultation, data: InputData,
             names="; ".join(name_and_contact(match) for match in matches)), field="new_name")
     stakeholder = register.create(cleaned, actor=actor)
     return add_input(consultation, replace(data, stakeholder_id=stakeholder.id), actor=actor)
+
+
+def postcode_key(postcode: str | None) -> str:
+    return (postcode or "").replace(" ", "").upper()
+
+
+def candidates_for(senders: list[StakeholderData], batch: int = 500) -> list[Stakeholder]:
+    """Everyone in the register (not erased, not archived) who may match one of ``senders``
+    (cleaned) by :func:`sender_matches`'s rules — the same e-mail address or the same name —
+    read with one query per ``batch`` addresses and names, for an import of many reactions.
+    Which candidate matches which sender is :func:`match_in`'s work."""
+    emails = sorted({s.email.lower() for s in senders if s.email})
+    names = sorted({register.normalise(s.name) for s in senders if s.name})
+    found: dict[int, Stakeholder] = {}
+    for column, values in ((func.lower(Stakeholder.email), emails),
+                           (Stakeholder.sort_name, names)):
+        for start in range(0, len(values), batch):
+            found.update((s.id, s) for s in db.session.scalars(
+                select(Stakeholder).where(column.in_(values[start:start + batch]),
+                                          Stakeholder.anonymised_at.is_(None),
+                                          Stakeholder.archived.is_(False))
+                .options(*register.BARE)))
+    return sorted(found.values(), key=lambda s: (s.sort_name, s.id))
+
+
+def match_in(sender: StakeholderData, candidates: list[Stakeholder]
+             ) -> tuple[Stakeholder | None, list[Stakeholder]]:
+    """The register's stakeholder ``sender`` (cleaned) is — by e-mail address, then by name and
+    postcode — or None with its namesakes: people of the same name with another or no address,
+    likely the same person, whom a new sender must not silently duplicate."""
+    if sender.email:
+        for candidate in candidates:
+            if (candidate.email or "").lower() == sender.email.lower():
+                return candidate, []
+    name = register.normalise(sender.name)
+    namesakes = [c for c in candidates if c.sort_name == name]
+    if sender.postcode:
+        for candidate in namesakes:
+            if postcode_key(candidate.postcode) == postcode_key(sender.postcode):
+                return candidate, []
+    return None, namesakes

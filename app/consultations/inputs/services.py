@@ -23,6 +23,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from app.audit.services import audit, recorded_changes
 from app.consultations import periods
 from app.consultations.inputs.models import CoSignatory, Input, InputAnswer, InputTheme
+from app.consultations.inputs.tracing import traced_counts
 from app.consultations.models import Consultation, ConsultationTable
 from app.consultations.rules import clean_text, collected, refuse_read_only_plan
 from app.database import db
@@ -145,6 +146,8 @@ class InputData:
     postmarked_on: date | None = None
     theme_ids: list[int] = field(default_factory=list)
     co_signatory_ids: list[int] = field(default_factory=list)
+    #: Where an imported reaction came from (app.consultations.inputs.intake); set once.
+    source_ref: str | None = None
     #: Computed by :meth:`cleaned`, never given.
     late: bool = False
 
@@ -226,7 +229,8 @@ def add_inputs(consultation: Consultation, items: Sequence[InputData], *,
         Input.consultation_id == consultation.id)) or 0
     created = []
     for number, data in enumerate(cleaned, start=last + 1):
-        record = Input(consultation_id=consultation.id, number=number)
+        record = Input(consultation_id=consultation.id, number=number,
+                       source_ref=data.source_ref)
         _apply(record, data)
         db.session.add(record)
         created.append((record, data))
@@ -421,10 +425,12 @@ class Coverage:
     by_theme: dict[int | None, dict[str, int]]
     open_by_consultation: dict[int, int]
     total_by_consultation: dict[int, int]
+    #: meeting input taken into each part of the plan (tracing.traced_counts)
+    traced: dict[str, int] = field(default_factory=dict)
 
 
 def coverage(plan: Plan) -> Coverage:
-    """Four grouped queries, whatever the number of inputs."""
+    """Five grouped queries, whatever the number of inputs."""
     by_theme: dict[int | None, dict[str, int]] = {}
     in_plan = select(Consultation.id).where(Consultation.plan_id == plan.id)
     for theme_id, group, count in db.session.execute(
@@ -446,4 +452,4 @@ def coverage(plan: Plan) -> Coverage:
     totals = dict(db.session.execute(
         select(Input.consultation_id, func.count())
         .where(Input.consultation_id.in_(in_plan)).group_by(Input.consultation_id)).all())
-    return Coverage(by_theme, open_count, totals)
+    return Coverage(by_theme, open_count, totals, traced_counts(plan))

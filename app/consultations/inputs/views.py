@@ -22,12 +22,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.consultations.blueprint import bp
-from app.consultations.inputs import answers, attachments, senders, services
+from app.consultations.inputs import answers, attachments, senders, services, tracing
 from app.consultations.inputs import erasure as _erasure  # noqa: F401  (registers what erasure clears)
+from app.consultations.inputs import workspace_views as _workspace  # noqa: F401  (routes on bp)
 from app.consultations.inputs.forms import (
     PAGE_SIZES,
     AnswerEditForm,
-    AnswerForm,
     AttachmentForm,
     BulkForm,
     InputEditForm,
@@ -56,7 +56,6 @@ from app.database import db
 from app.edits import (
     current_actor,
     form_errors,
-    posted_ids,
     posted_version,
     posted_versions,
     versions_value,
@@ -105,7 +104,9 @@ def _list_page(consultation: Consultation, plan: Plan, process_form: ProcessForm
         listed = paginate(query, per_page=size, page=listed.pages, max_per_page=PAGE_SIZES[-1])
     inputs = list(listed.items)
     process_form.versions.data = versions_value(inputs)
+    process_form.fill_targets(tracing.target_choices(plan))
     return page("consultations/inputs/index.html", plan, status=status,
+                traced=tracing.targets_of(inputs), used_in=tracing.USED_IN,
                 consultation=consultation, filters=filters, chosen=chosen, page=listed,
                 inputs=inputs, answers=answers.answer_of(inputs),
                 themes=services.theme_names(inputs), co_signers=services.co_signer_counts(inputs),
@@ -151,8 +152,10 @@ def process(consultation_id: int) -> Any:
         else:
             with form_errors(form, conflict=lambda: conflict(
                     plan, lambda: _processing_rows(chosen, used))) as saved:
+                processing = tracing.ProcessData.from_choice(used, form.target.data,
+                                                             form.reason.data)
                 answers.mark_processed(chosen, used, expected_versions=expected,
-                                       actor=current_actor())
+                                       actor=current_actor(), processing=processing)
             if saved:
                 flash(_("%(count)d inputs marked as processed.", count=len(chosen)), "success")
                 return redirect(url_for("consultations.inputs", consultation_id=consultation.id,
@@ -352,6 +355,7 @@ def _input_page(item: Input, consultation: Consultation, plan: Plan, *, status: 
     kinds = services.input_kinds()
     return page("consultations/inputs/show.html", plan, status=status, consultation=consultation,
                 item=item, sender=sender, themes=themes, table=table,
+                traced=tracing.targets_of([item]), used_in=tracing.USED_IN,
                 signatories=_signatories(item),
                 kind_label=str(kinds[item.kind].label) if item.kind in kinds else item.kind,
                 files=attachments.attachments_of([item.id]).get(item.id, []),
@@ -476,47 +480,6 @@ def delete_attachment(attachment_id: int) -> Any:
 
 # --- answers --------------------------------------------------------------------------------
 
-@bp.route("/<int:consultation_id>/answer", methods=["GET", "POST"])
-@require(Permission.EDIT)
-def answer(consultation_id: int) -> Any:
-    consultation, plan = consultation_or_404(consultation_id, editing=True)
-    open_inputs = services.open_inputs(consultation)
-    # Chosen inputs someone else answered since the form was loaded stay choosable, so the
-    # service finds the conflict instead of the form calling them no valid choice.
-    gone = posted_ids("input_ids") - {item.id for item in open_inputs}
-    offered = [*open_inputs, *db.session.scalars(select(Input).where(
-        Input.consultation_id == consultation.id, Input.id.in_(gone)).order_by(Input.number))]
-    sections = plans.sections_of(plan)
-    form = AnswerForm()
-    form.fill_choices(offered, sections)
-    if request.method == "GET":
-        form.versions.data = versions_value(open_inputs)
-    if form.validate_on_submit():
-        expected = posted_versions()
-        ids = set(form.input_ids.data)
-        covered = [item for item in offered if item.id in ids]
-        section = next((s for s in sections if s.id == form.changed_section_id.data), None)
-        with form_errors(form, conflict=lambda: conflict(
-                plan, lambda: _answer_rows(covered, form.text.data))) as saved:
-            answers.answer(covered, form.text.data, form.decision.data,
-                           changed_section=section, expected_versions=expected,
-                           actor=current_actor())
-        if saved:
-            flash(_("The answer has been recorded for %(count)d inputs.", count=len(covered)),
-                  "success")
-            return redirect(_inputs_url(consultation))
-    return page("consultations/inputs/answer.html", plan, status=form_status(),
-                consultation=consultation, form=form, open_inputs=open_inputs)
-
-
-def _answer_rows(inputs: list[Input], text: str) -> list[tuple[str, Any, Any]]:
-    """Per chosen input: the answer it has now (if someone answered it) beside this one."""
-    found_answers = answers.answer_of(inputs)
-    return [(_("Input %(number)d", number=item.number),
-             found_answers[item.id].text if item.id in found_answers else None, text)
-            for item in inputs]
-
-
 @bp.route("/answers/<int:answer_id>/edit", methods=["GET", "POST"])
 @require(Permission.EDIT)
 def edit_answer(answer_id: int) -> Any:
@@ -562,4 +525,4 @@ def coverage(plan_id: int) -> Any:
         Consultation.plan_id == plan.id).order_by(Consultation.id)).all()
     return page("consultations/coverage.html", plan, figures=services.coverage(plan),
                 themes=themes, consultations=consultations, groups=services.GROUPS,
-                format_label=format_label)
+                targets=tracing.target_choices(plan), format_label=format_label)

@@ -1,5 +1,6 @@
 """What the nota van beantwoording says: every answered reaction of a consultation, grouped by
-the plan's themes, with its number, the staff summary (never the original text), who reacted —
+the plan's themes (each opened by the summary staff wrote for it), with its number and its
+answer's number, the staff summary (never the original text), who reacted —
 organisations by name, private persons never — whether it came in late, the answer, the
 decision and the section of the plan it changed.
 
@@ -18,12 +19,13 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from app.consultations.inputs.answers import DECISIONS
 from app.consultations.inputs.models import Answer, CoSignatory, Input, InputAnswer, InputTheme
 from app.consultations.inputs.services import GROUPS
 from app.consultations.models import Consultation
+from app.consultations.nota.models import ThemeSummary
 from app.database import db
 from app.i18n import long_date
 from app.plans.models import Plan, Section, Theme
@@ -46,19 +48,27 @@ class Reaction:
 
 @dataclass(frozen=True)
 class Entry:
-    """One answer with the reactions it covers."""
+    """One answer with the reactions it covers. ``number`` is the answer's number in its
+    consultation ("Antwoord 12"); ``key`` names it uniquely in the document (anchors,
+    bookmarks), numbered or not."""
 
     reactions: tuple[Reaction, ...]
     answer: str
     decision: str  # the decision's label
     changed_section: str | None
     themes: tuple[str, ...] = ()
+    number: int | None = None
+    key: int = 0
 
 
 @dataclass(frozen=True)
 class Group:
+    """A theme's part of the nota (or the general part): its staff-written summary
+    (Markdown, possibly empty) and its answers."""
+
     title: str
     entries: tuple[Entry, ...]
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,8 +117,11 @@ def collect(consultation: Consultation, *, today: date | None = None,
     """What the nota says, in the current locale. Seven queries at any size; only the columns
     shown are read (never ``original_text``)."""
     plan = db.session.get(Plan, consultation.plan_id)
-    themes = list(db.session.execute(select(Theme.id, Theme.name).where(
-        Theme.plan_id == consultation.plan_id).order_by(Theme.position, Theme.id)))
+    themes = list(db.session.execute(
+        select(Theme.id, Theme.name, ThemeSummary.text)
+        .outerjoin(ThemeSummary, and_(ThemeSummary.theme_id == Theme.id,
+                                      ThemeSummary.consultation_id == consultation.id))
+        .where(Theme.plan_id == consultation.plan_id).order_by(Theme.position, Theme.id)))
     rows = _answered_rows(consultation)
     answered = (select(InputAnswer.input_id).join(Input, Input.id == InputAnswer.input_id)
                 .where(Input.consultation_id == consultation.id))
@@ -139,7 +152,8 @@ def _answered_rows(consultation: Consultation) -> list[Any]:
     return list(db.session.execute(
         select(Input.id, Input.number, Input.participant_group, Input.late, Input.summary,
                Stakeholder.kind, Stakeholder.name, Stakeholder.anonymised_at,
-               Answer.id, Answer.text, Answer.decision, Section.title)
+               Answer.id, Answer.text, Answer.decision, Section.title,
+               Answer.number)
         .join(InputAnswer, InputAnswer.input_id == Input.id)
         .join(Answer, Answer.id == InputAnswer.answer_id)
         .outerjoin(Stakeholder, Stakeholder.id == Input.stakeholder_id)
@@ -180,7 +194,7 @@ def _entries(rows: list[Any], signers: dict[int, list[tuple[str, str, datetime |
     entries: dict[int, dict[str, Any]] = {}
     late = 0
     for (input_id, number, group, is_late, summary, kind, name, erased, answer_id, text,
-         decision, section) in rows:
+         decision, section, answer_number) in rows:
         late += bool(is_late)
         co = signers.get(input_id, [])
         reaction = Reaction(
@@ -190,7 +204,7 @@ def _entries(rows: list[Any], signers: dict[int, list[tuple[str, str, datetime |
             private_co_signatories=sum(1 for k, n, e in co if not _named(k, n, e)))
         entry = entries.setdefault(answer_id, {"reactions": [], "answer": text,
                                                "decision": decision, "section": section,
-                                               "themes": set()})
+                                               "themes": set(), "number": answer_number})
         entry["reactions"].append(reaction)
         entry["themes"].update(input_themes.get(input_id, ()))
     return entries, late
@@ -199,20 +213,24 @@ def _entries(rows: list[Any], signers: dict[int, list[tuple[str, str, datetime |
 def _grouped(entries: dict[int, dict[str, Any]], themes: list[Any]
              ) -> tuple[list[Group], Counter[str]]:
     """Each answer in the group of the first (by the plan's order) theme of any of its
-    reactions; an answer whose reactions have no theme goes to the general group."""
-    theme_order = {theme_id: position for position, (theme_id, _name) in enumerate(themes)}
-    theme_names = dict(themes)
+    reactions; an answer whose reactions have no theme goes to the general group. A theme
+    without answers is shown only when staff wrote a summary for it."""
+    theme_order = {theme_id: position for position, (theme_id, _n, _s) in enumerate(themes)}
+    theme_names = {theme_id: name for theme_id, name, _summary in themes}
     groups: dict[int | None, list[Entry]] = {}
     counts: Counter[str] = Counter()
-    for entry in sorted(entries.values(), key=lambda e: e["reactions"][0].number):
+    for key, entry in enumerate(sorted(entries.values(), key=lambda e: e["reactions"][0].number),
+                                start=1):
         ordered = sorted(entry["themes"], key=lambda t: theme_order.get(t, len(theme_order)))
         counts[entry["decision"]] += len(entry["reactions"])
         groups.setdefault(ordered[0] if ordered else None, []).append(Entry(
             reactions=tuple(entry["reactions"]), answer=entry["answer"],
             decision=_label(DECISIONS, entry["decision"]), changed_section=entry["section"],
-            themes=tuple(theme_names[t] for t in ordered if t in theme_names)))
-    grouped = [Group(theme_names[theme_id], tuple(groups[theme_id]))
-               for theme_id, _name in themes if theme_id in groups]
+            themes=tuple(theme_names[t] for t in ordered if t in theme_names),
+            number=entry["number"], key=key))
+    grouped = [Group(name, tuple(groups.get(theme_id, ())), (summary or "").strip())
+               for theme_id, name, summary in themes
+               if theme_id in groups or (summary or "").strip()]
     if None in groups:
         grouped.append(Group(_("General"), tuple(groups[None])))
     return grouped, counts
@@ -237,7 +255,16 @@ def labels() -> dict[str, str]:
         "total": _("Total"),
         "page": _("Page"),
         "generated": _("Generated on"),
+        "contents": _("Contents"),
+        "index": _("Index of reactions"),
+        "index_intro": _("Per reaction: the answer that answers it and the page it is on."),
+        "page_short": _("p."),
     }
+
+
+def answer_label(number: int) -> str:
+    """'Antwoord 12': how the nota names a numbered answer."""
+    return _("Answer %(number)d", number=number)
 
 
 def introduction(content: NotaContent) -> list[str]:

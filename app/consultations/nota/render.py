@@ -25,7 +25,33 @@ from flask import render_template
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-from app.consultations.nota.content import Entry, NotaContent, Reaction, introduction
+from app.consultations.nota.content import (
+    Entry,
+    Group,
+    NotaContent,
+    Reaction,
+    answer_label,
+    introduction,
+)
+from app.consultations.nota.navigation import (
+    Bookmarks,
+    NotaDocTemplate,
+    ReactionIndex,
+    SteadyParagraph,
+    contents_mark,
+    contents_table,
+    field,
+    field_begin,
+    field_end,
+    group_key,
+    index_mark,
+    index_rows,
+    link,
+    marked,
+    reaction_key,
+    update_fields_on_open,
+)
+from app.markdown import markdown_to_text, render_markdown
 from app.municipality import HEX_COLOUR
 
 log = logging.getLogger(__name__)
@@ -35,6 +61,8 @@ LOGO_LIMIT = 2 * 1024 * 1024
 #: What each format can show, by the file's first bytes (not its name).
 RASTER = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 DEFAULT_PRIMARY, DEFAULT_ACCENT = "#154273", "#ffb612"
+#: The keys (PDF and DOCX bookmarks) of the introduction and the index.
+INTRODUCTION_KEY, INDEX_KEY = "inleiding", "register"
 
 
 class RemoteResourceRefused(OSError):
@@ -111,8 +139,21 @@ def _line(labels: dict[str, str], reaction: Reaction) -> str:
 
 
 def _heading(labels: dict[str, str], entry: Entry) -> str:
-    """An answer's heading: the reaction itself when it is one, else the numbers it covers."""
-    return _line(labels, entry.reactions[0]) if len(entry.reactions) == 1 else _numbers(entry)
+    """An answer's heading: its number, then the reaction itself when it is one, else the
+    numbers it covers ('Antwoord 12: Reactie 7 — Inwoner')."""
+    text = _line(labels, entry.reactions[0]) if len(entry.reactions) == 1 else _numbers(entry)
+    return f"{answer_label(entry.number)}: {text}" if entry.number else text
+
+
+def _index_text(labels: dict[str, str], reaction: Reaction, entry: Entry) -> str:
+    """A line of the index: 'Reactie 7 — Antwoord 12' (the page follows in PDF and DOCX)."""
+    text = f"{labels['reaction']} {reaction.number}"
+    return f"{text} — {answer_label(entry.number)}" if entry.number else text
+
+
+def _summary_lines(group: Group) -> list[str]:
+    """A theme's summary as the lines a reader sees (PDF and DOCX show no Markdown)."""
+    return markdown_to_text(group.summary).splitlines() if group.summary else []
 
 
 def _change(content: NotaContent, entry: Entry) -> str:
@@ -139,6 +180,9 @@ def html(content: NotaContent) -> bytes:
                            heading=lambda entry: _heading(content.labels, entry),
                            line=lambda reaction: _line(content.labels, reaction),
                            change=lambda entry: _change(content, entry),
+                           markdown=render_markdown, index=index_rows(content),
+                           index_text=lambda reaction, entry: _index_text(
+                               content.labels, reaction, entry),
                            lang=locale.language if locale else "nl")
     return page.encode("utf-8")
 
@@ -186,6 +230,8 @@ def _pdf_styles(primary: Any) -> dict[str, Any]:
         "entry": ParagraphStyle("NotaEntry", parent=sheet["Heading4"], textColor=primary,
                                 keepWithNext=True, spaceBefore=6, spaceAfter=2),
         "number": ParagraphStyle("NotaNumber", parent=body, alignment=TA_RIGHT),
+        "summary": ParagraphStyle("NotaThemeSummary", parent=body, leftIndent=12),
+        "contents": ParagraphStyle("NotaContents", parent=body, spaceAfter=1),
     }
 
 
@@ -250,61 +296,114 @@ def _pdf_decisions(content: NotaContent, styles: dict[str, Any], primary: Any,
     return [Spacer(1, 4), table]
 
 
-def _pdf_entries(content: NotaContent, styles: dict[str, Any], accent: Any) -> list[Any]:
-    """Per group, its answers with the reactions they cover."""
-    from reportlab.platypus import HRFlowable, Paragraph
+def _pdf_entry(content: NotaContent, entry: Entry, styles: dict[str, Any],
+               accent: Any) -> list[Any]:
+    """One answer: its heading, the reactions' summaries, the answer and the decision. The
+    line naming each reaction is marked, so the index gets the page it lands on."""
+    from reportlab.platypus import HRFlowable
+
 
     labels, body, muted = content.labels, styles["body"], styles["muted"]
-    story: list[Any] = []
-    for group in content.groups:
-        story.append(Paragraph(_text(group.title), styles["heading"]))
-        for entry in group.entries:
-            story.append(HRFlowable(width="100%", thickness=0.75, color=accent,
-                                    spaceBefore=4, spaceAfter=2))
-            story.append(Paragraph(_text(_heading(labels, entry)), styles["entry"]))
-            for reaction in entry.reactions:
-                if len(entry.reactions) > 1:
-                    story.append(Paragraph(_text(_line(labels, reaction)), styles["who"]))
-                story.append(Paragraph(_text(reaction.summary), body) if reaction.summary
-                             else Paragraph(_text(labels["no_summary"]), muted))
-            story.append(Paragraph(f"<b>{_text(labels['answer'])}</b><br/>"
-                                   f"{_text(entry.answer)}", body))
-            story.append(Paragraph(
-                f"<b>{_text(labels['decision'])}:</b> {_text(entry.decision)}"
-                f" &nbsp;·&nbsp; <b>{_text(labels['change'])}:</b> "
-                f"{_text(_change(content, entry))}", body))
-            if len(entry.themes) > 1:
-                story.append(Paragraph(f"<b>{_text(labels['themes'])}:</b> "
-                                       f"{_text(', '.join(entry.themes))}", muted))
+    single = len(entry.reactions) == 1
+    story: list[Any] = [
+        HRFlowable(width="100%", thickness=0.75, color=accent, spaceBefore=4, spaceAfter=2),
+        marked(_text(_heading(labels, entry)), styles["entry"], *(
+            [index_mark(_index_text(labels, entry.reactions[0], entry),
+                        reaction_key(entry.reactions[0]))] if single else []))]
+    for reaction in entry.reactions:
+        if not single:
+            story.append(marked(_text(_line(labels, reaction)), styles["who"], index_mark(
+                _index_text(labels, reaction, entry), reaction_key(reaction))))
+        story.append(SteadyParagraph(_text(reaction.summary), body) if reaction.summary
+                     else SteadyParagraph(_text(labels["no_summary"]), muted))
+    story.append(SteadyParagraph(f"<b>{_text(labels['answer'])}</b><br/>"
+                           f"{_text(entry.answer)}", body))
+    story.append(SteadyParagraph(
+        f"<b>{_text(labels['decision'])}:</b> {_text(entry.decision)}"
+        f" &nbsp;·&nbsp; <b>{_text(labels['change'])}:</b> "
+        f"{_text(_change(content, entry))}", body))
+    if len(entry.themes) > 1:
+        story.append(SteadyParagraph(f"<b>{_text(labels['themes'])}:</b> "
+                               f"{_text(', '.join(entry.themes))}", muted))
     return story
 
 
+def _pdf_entries(content: NotaContent, styles: dict[str, Any], accent: Any) -> list[Any]:
+    """Per group, its heading (a line of the contents), the theme's summary and its
+    answers with the reactions they cover."""
+
+
+    story: list[Any] = []
+    for position, group in enumerate(content.groups, start=1):
+        story.append(marked(_text(group.title), styles["heading"],
+                            contents_mark(0, group.title, group_key(position))))
+        story += [SteadyParagraph(_text(line), styles["summary"]) for line in _summary_lines(group)]
+        for entry in group.entries:
+            story += _pdf_entry(content, entry, styles, accent)
+    return story
+
+
+def _pdf_contents(content: NotaContent, styles: dict[str, Any]) -> list[Any]:
+    """The table of contents: the introduction, each theme and the index, with pages."""
+
+
+    labels = content.labels
+    seed = [(0, labels["introduction"], INTRODUCTION_KEY),
+            *[(0, group.title, group_key(position))
+              for position, group in enumerate(content.groups, start=1)]]
+    if index_rows(content):
+        seed.append((0, labels["index"], INDEX_KEY))
+    return [SteadyParagraph(_text(labels["contents"]), styles["heading"]),
+            contents_table(styles["contents"], seed)]
+
+
+def _pdf_index(content: NotaContent, styles: dict[str, Any]) -> list[Any]:
+    """The index at the end: per reaction its answer and the page where it is answered."""
+
+
+    labels = content.labels
+    rows = index_rows(content)
+    if not rows:
+        return []
+    return [marked(_text(labels["index"]), styles["heading"],
+                   contents_mark(0, labels["index"], INDEX_KEY)),
+            SteadyParagraph(_text(labels["index_intro"]), styles["body"]),
+            ReactionIndex([(_index_text(labels, reaction, entry), reaction_key(reaction))
+                           for reaction, entry in rows], styles["contents"],
+                          labels["page_short"])]
+
+
 def pdf(content: NotaContent) -> bytes:
+    """The PDF, laid out until the pages named by the contents and the index hold still
+    (ReportLab's ``multiBuild``; two passes, as both are seeded with their lines)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
 
     primary = colors.HexColor(_colour(content.branding.primary_colour, DEFAULT_PRIMARY))
     accent = colors.HexColor(_colour(content.branding.accent_colour, DEFAULT_ACCENT))
     labels = content.labels
     styles = _pdf_styles(primary)
     story: list[Any] = [
-        Paragraph(_text(labels["title"]), styles["title"]),
-        Paragraph(_text(f"{content.plan_title} — {content.consultation_title}"),
+        SteadyParagraph(_text(labels["title"]), styles["title"]),
+        SteadyParagraph(_text(f"{content.plan_title} — {content.consultation_title}"),
                   styles["subtitle"]),
-        Paragraph(_text(labels["introduction"]), styles["heading"]),
-        *[Paragraph(_text(line), styles["body"]) for line in introduction(content)],
+        *_pdf_contents(content, styles),
+        marked(_text(labels["introduction"]), styles["heading"],
+               contents_mark(0, labels["introduction"], INTRODUCTION_KEY)),
+        *[SteadyParagraph(_text(line), styles["body"]) for line in introduction(content)],
         *_pdf_decisions(content, styles, primary, accent),
         *_pdf_entries(content, styles, accent),
+        *_pdf_index(content, styles),
     ]
     output = io.BytesIO()
-    document = SimpleDocTemplate(
+    document = NotaDocTemplate(
         output, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=28 * mm,
         bottomMargin=20 * mm, title=f"{labels['title']} — {content.consultation_title}",
         author=content.branding.municipality)
     house_style = _pdf_house_style(content, primary, accent)
-    document.build(story, onFirstPage=house_style, onLaterPages=house_style)
+    document.multiBuild(story, onFirstPage=house_style, onLaterPages=house_style)
     return output.getvalue()
 
 
@@ -378,15 +477,11 @@ def _docx_decisions(document: Any, content: NotaContent, primary_hex: str,
     _shade(table.rows[-1].cells[1], accent_hex)
 
 
-def docx(content: NotaContent) -> bytes:
-    from docx import Document
-    from docx.shared import Mm, Pt, RGBColor
+def _docx_setup(document: Any, content: NotaContent, primary: Any) -> None:
+    """Styles, margins, the header with the municipality and the footer with the page."""
+    from docx.shared import Mm, Pt
 
-    primary_hex = _colour(content.branding.primary_colour, DEFAULT_PRIMARY)
-    primary = RGBColor.from_string(primary_hex.lstrip("#").upper())
-    accent_hex = _colour(content.branding.accent_colour, DEFAULT_ACCENT)
     labels = content.labels
-    document = Document()
     document.core_properties.title = f"{labels['title']} — {content.consultation_title}"
     document.core_properties.author = content.branding.municipality
     styles = document.styles
@@ -395,8 +490,6 @@ def docx(content: NotaContent) -> bytes:
     for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
         styles[name].font.color.rgb = primary
         styles[name].font.name = "Arial"
-    title_style = styles["Title"]
-    h1, h2, h3 = (styles[name].style_id for name in ("Heading 1", "Heading 2", "Heading 3"))
     section = document.sections[0]
     section.left_margin = section.right_margin = Mm(20)
     header = section.header.paragraphs[0]
@@ -410,38 +503,110 @@ def docx(content: NotaContent) -> bytes:
     footer.text = f"{labels['title']} — {content.consultation_title} · {labels['page']} "
     _page_number(footer)
 
-    document.add_paragraph(labels["title"], style=title_style)
+
+def _docx_contents(document: Any, content: NotaContent, primary: Any) -> None:
+    """The contents: a TOC field over the Heading 1 paragraphs, whose stored result is the
+    list of headings as links — readable before Word has updated anything."""
+    from docx.shared import Pt
+
+
+    labels = content.labels
+    lines = [(labels["introduction"], INTRODUCTION_KEY),
+             *[(group.title, group_key(position))
+               for position, group in enumerate(content.groups, start=1)]]
+    if index_rows(content):
+        lines.append((labels["index"], INDEX_KEY))
+    heading = document.add_paragraph().add_run(labels["contents"])
+    heading.bold, heading.font.size, heading.font.color.rgb = True, Pt(14), primary
+    for number, (title, key) in enumerate(lines):
+        paragraph = document.add_paragraph()
+        if number == 0:
+            field_begin(paragraph, 'TOC \\o "1-1" \\h \\z \\u')
+        link(paragraph, key, title)
+        if number == len(lines) - 1:
+            field_end(paragraph)
+
+
+def _docx_entry(flow: _Flow, content: NotaContent, entry: Entry, marks: Bookmarks,
+                styles: tuple[str, str]) -> None:
+    """One answer; the paragraph naming each reaction carries the reaction's bookmark."""
+    labels, (h2, h3) = content.labels, styles
+    heading = flow.paragraph(_heading(labels, entry), h2)
+    if len(entry.reactions) == 1:
+        marks.add(heading, reaction_key(entry.reactions[0]))
+    for reaction in entry.reactions:
+        if len(entry.reactions) > 1:
+            paragraph = flow.paragraph()
+            paragraph.add_run(_line(labels, reaction)).bold = True
+            paragraph.paragraph_format.keep_with_next = True
+            marks.add(paragraph, reaction_key(reaction))
+        if reaction.summary:
+            flow.paragraph(reaction.summary)
+        else:
+            flow.paragraph().add_run(labels["no_summary"]).italic = True
+    flow.paragraph(labels["answer"], h3)
+    flow.paragraph(entry.answer)
+    facts = flow.paragraph()
+    facts.add_run(f"{labels['decision']}: ").bold = True
+    facts.add_run(entry.decision)
+    facts.add_run(f"   {labels['change']}: ").bold = True
+    facts.add_run(_change(content, entry))
+    if len(entry.themes) > 1:
+        themes = flow.paragraph()
+        themes.add_run(f"{labels['themes']}: ").bold = True
+        themes.add_run(", ".join(entry.themes))
+
+
+def _docx_index(flow: _Flow, content: NotaContent, marks: Bookmarks, h1: str) -> None:
+    """Per reaction: a link to it, its answer's number and a PAGEREF to its bookmark."""
+
+    labels = content.labels
+    rows = index_rows(content)
+    if not rows:
+        return
+    marks.add(flow.paragraph(labels["index"], h1), INDEX_KEY)
+    flow.paragraph(labels["index_intro"])
+    for reaction, entry in rows:
+        paragraph = flow.paragraph()
+        link(paragraph, reaction_key(reaction), f"{labels['reaction']} {reaction.number}")
+        if entry.number:
+            paragraph.add_run(f" — {answer_label(entry.number)}")
+        paragraph.add_run(f", {labels['page_short']} ")
+        field(paragraph, f"PAGEREF {reaction_key(reaction)} \\h", "—")
+
+
+def docx(content: NotaContent) -> bytes:
+    from docx import Document
+    from docx.shared import RGBColor
+
+
+    primary_hex = _colour(content.branding.primary_colour, DEFAULT_PRIMARY)
+    primary = RGBColor.from_string(primary_hex.lstrip("#").upper())
+    accent_hex = _colour(content.branding.accent_colour, DEFAULT_ACCENT)
+    labels = content.labels
+    document = Document()
+    _docx_setup(document, content, primary)
+    styles = document.styles
+    h1, h2, h3 = (styles[name].style_id for name in ("Heading 1", "Heading 2", "Heading 3"))
+    marks = Bookmarks()
+    document.add_paragraph(labels["title"], style=styles["Title"])
     document.add_paragraph(f"{content.plan_title} — {content.consultation_title}")
-    document.add_paragraph(labels["introduction"], style=styles["Heading 1"])
+    _docx_contents(document, content, primary)
+    marks.add(document.add_paragraph(labels["introduction"], style=styles["Heading 1"]),
+              INTRODUCTION_KEY)
     for line in introduction(content):
         document.add_paragraph(line)
     if content.decisions:
         _docx_decisions(document, content, primary_hex, accent_hex)
     flow = _Flow(document)
-    for group in content.groups:
-        flow.paragraph(group.title, h1)
+    for position, group in enumerate(content.groups, start=1):
+        marks.add(flow.paragraph(group.title, h1), group_key(position))
+        for line in _summary_lines(group):
+            flow.paragraph(line)
         for entry in group.entries:
-            flow.paragraph(_heading(labels, entry), h2)
-            for reaction in entry.reactions:
-                if len(entry.reactions) > 1:
-                    paragraph = flow.paragraph()
-                    paragraph.add_run(_line(labels, reaction)).bold = True
-                    paragraph.paragraph_format.keep_with_next = True
-                if reaction.summary:
-                    flow.paragraph(reaction.summary)
-                else:
-                    flow.paragraph().add_run(labels["no_summary"]).italic = True
-            flow.paragraph(labels["answer"], h3)
-            flow.paragraph(entry.answer)
-            facts = flow.paragraph()
-            facts.add_run(f"{labels['decision']}: ").bold = True
-            facts.add_run(entry.decision)
-            facts.add_run(f"   {labels['change']}: ").bold = True
-            facts.add_run(_change(content, entry))
-            if len(entry.themes) > 1:
-                themes = flow.paragraph()
-                themes.add_run(f"{labels['themes']}: ").bold = True
-                themes.add_run(", ".join(entry.themes))
+            _docx_entry(flow, content, entry, marks, (h2, h3))
+    _docx_index(flow, content, marks, h1)
+    update_fields_on_open(document)
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()

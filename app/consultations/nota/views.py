@@ -1,6 +1,6 @@
 """Pages of the nota van beantwoording: a consultation's generated notas with their downloads
-(viewers), generating a new one as a background job and following it (editors), and the HTML
-version shown in the browser."""
+(viewers), generating a new one as a background job and following it (editors), the HTML
+version shown in the browser, and writing the summary per theme (editors)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import re
 import unicodedata
 from typing import Any
 
-from flask import Response, abort, redirect, send_file, url_for
+from flask import Response, abort, flash, redirect, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,11 +17,13 @@ from app.auth.models import User
 from app.consultations.blueprint import bp
 from app.consultations.models import Consultation
 from app.consultations.nota import jobs as notas
+from app.consultations.nota import summaries
+from app.consultations.nota.forms import SummariesForm, summaries_form
 from app.consultations.nota.models import Nota
 from app.consultations.nota.render import style_hash
-from app.consultations.pages import consultation_or_404, page
+from app.consultations.pages import conflict, consultation_or_404, form_status, page
 from app.database import db
-from app.edits import current_actor
+from app.edits import current_actor, form_errors, posted_versions
 from app.forms import ConfirmForm
 from app.jobs.models import Job
 from app.jobs.services import enqueue, get_job
@@ -126,3 +129,52 @@ def nota_view(consultation_id: int, nota_id: int) -> Any:
         "form-action 'none'; frame-ancestors 'none'")
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# --- the summary per theme ------------------------------------------------------------------
+
+@bp.route("/<int:consultation_id>/nota/summaries", methods=["GET", "POST"])
+@require(Permission.EDIT)
+def nota_summaries(consultation_id: int) -> Any:
+    """One form with a summary per theme of the plan; a stale form is a conflict page."""
+    consultation, plan = consultation_or_404(consultation_id, editing=True)
+    themes = summaries.themes_of(consultation)
+    form = summaries_form(themes)
+    action = url_for("consultations.nota_summaries", consultation_id=consultation.id)
+    if form.validate_on_submit():
+        expected = posted_versions()
+        with form_errors(form, conflict=lambda: _summaries_conflict(
+                consultation, plan, form, action)) as saved:
+            typed = {theme_id: text for theme_id, text in form.texts().items()
+                     if theme_id in expected}  # a theme added since the form: not on it
+            changed = summaries.save_summaries(consultation, typed,
+                                               expected_versions=expected,
+                                               actor=current_actor())
+        if saved:
+            flash(_("The theme summaries have been saved (%(count)d changed).",
+                    count=len(changed)), "success")
+            return redirect(url_for("consultations.notas_index",
+                                    consultation_id=consultation.id))
+    current = summaries.summaries_of(consultation)
+    if not form.is_submitted():
+        for theme in themes:
+            form[summaries.field_name(theme.id)].data = \
+                current[theme.id].text if theme.id in current else ""
+    if not form.errors:
+        form.versions.data = summaries.versions_value(themes, current)
+    return page("consultations/nota/summaries.html", plan, status=form_status(),
+                consultation=consultation, form=form, themes=themes)
+
+
+def _summaries_conflict(consultation: Consultation, plan: Any, form: SummariesForm,
+                        action: str) -> Any:
+    """What someone else saved beside what this editor typed; the form re-posts the typed
+    summaries with the current versions, for whoever decides to save over them."""
+    db.session.rollback()
+    themes = summaries.themes_of(consultation)
+    current = summaries.summaries_of(consultation)
+    form.versions.data = summaries.versions_value(themes, current)
+    typed = form.texts()
+    return conflict(plan, lambda: [
+        (theme.name, current[theme.id].text if theme.id in current else "",
+         typed.get(theme.id, "")) for theme in themes], form=form, action=action)

@@ -30,8 +30,35 @@
     window.setTimeout(poll, 1000);
   }
 
+  // The answer workspace by keyboard: j/k move between rows, x ticks the row, a answers the
+  // ticked inputs. Keys typed into a field are left alone.
+  function workspaceKeys() {
+    var form = document.querySelector("[data-workspace]");
+    if (!form) { return; }
+    var rows = Array.prototype.slice.call(form.querySelectorAll("[data-row]"));
+    var current = -1;
+    rows.forEach(function (row) { row.setAttribute("tabindex", "-1"); });
+    document.addEventListener("keydown", function (event) {
+      var tag = (event.target.tagName || "").toLowerCase();
+      if (event.ctrlKey || event.metaKey || event.altKey || tag === "input" && event.target.type !== "checkbox"
+          || tag === "textarea" || tag === "select") { return; }
+      if (event.key === "j" || event.key === "k") {
+        current = Math.max(0, Math.min(rows.length - 1, current + (event.key === "j" ? 1 : -1)));
+        if (rows[current]) { rows[current].focus(); }
+      } else if (event.key === "x" && rows[current]) {
+        var box = rows[current].querySelector("input[type=checkbox]");
+        if (box) { box.checked = !box.checked; }
+      } else if (event.key === "a") {
+        var button = form.querySelector("[data-answer-selected]");
+        if (button) { button.click(); }
+      } else { return; }
+      event.preventDefault();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
     followJob();
+    workspaceKeys();
   });
 })();
