@@ -19,7 +19,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app.consultations import services
-from app.consultations.inputs import answers
+from app.consultations.inputs import answers, workspace
 from app.consultations.inputs import services as input_services
 from app.consultations.inputs.models import Answer, Input, InputAnswer
 from app.consultations.inputs.services import InputData
@@ -124,14 +124,14 @@ def test_an_input_answered_while_the_save_runs_is_a_conflict(app, db, period, ed
     the race the service must catch under its own transaction."""
     first, _second = editors
     mine = answer_form(first, period, MINE)
-    read_open_inputs = input_services.open_inputs
+    read_chosen = workspace.chosen_inputs  # read right after the open inputs
 
-    def open_inputs_then_someone_answers(consultation: Consultation) -> list[Input]:
-        found = read_open_inputs(consultation)
+    def open_inputs_then_someone_answers(consultation: Consultation, ids: Any) -> list[Input]:
+        found = read_chosen(consultation, ids)
         someone_else_answers(app)
         return found
 
-    monkeypatch.setattr(input_services, "open_inputs", open_inputs_then_someone_answers)
+    monkeypatch.setattr(workspace, "chosen_inputs", open_inputs_then_someone_answers)
     response = first.post(f"/consultations/{period.id}/answer", data=mine)
     assert_conflict_page(response, THEIRS, MINE)
     assert_only_the_first_answer_stands(db, THEIRS)
