@@ -45,6 +45,10 @@ class Municipality:
     def translations_dir(self) -> Path:
         return self.folder / "translations"
 
+    def today(self) -> date:
+        """Today in the municipality's time zone (a deadline is a day there, not in UTC)."""
+        return datetime.now(ZoneInfo(self.timezone)).date()
+
 
 #: key -> (type, description of a valid value) per table of municipality.toml
 SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {

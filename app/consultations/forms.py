@@ -83,6 +83,7 @@ class ConsultationForm(DomainForm):
     organiser_id = _organiser()
     channels = MultiCheckboxField(_l("Announced through"), choices=[])
     published_on = date_field(_l("Laid open on"))
+    nota_due_on = date_field(_l("Nota van beantwoording due on"), Optional())
     legal_basis = StringField(_l("Legal basis"), filters=[strip_text],
                               validators=[Optional(), Length(max=300)])
 
@@ -93,13 +94,17 @@ class ConsultationForm(DomainForm):
         self.channels.choices = [(code, str(label)) for code, label in announcements.items()]
 
     def to_data(self, timezone: str) -> ConsultationData:
+        """The values entered; on the edit form (no kind field) the kind is left empty and
+        the service keeps the recorded one."""
         return ConsultationData(
-            title=self.title.data or "", format=self.format.data or "",
+            title=self.title.data or "",
+            format=(self.format.data or "") if self.format is not None else "",
             description=self.description.data,
             starts_at=to_utc(self.starts_at.data, timezone),
             ends_at=to_utc(self.ends_at.data, timezone), location=self.location.data,
             organiser_id=self.organiser_id.data, channels=list(self.channels.data or []),
-            published_on=self.published_on.data, legal_basis=self.legal_basis.data)
+            published_on=self.published_on.data, legal_basis=self.legal_basis.data,
+            nota_due_on=self.nota_due_on.data)
 
 
 class TableForm(DomainForm):
@@ -187,15 +192,6 @@ class ConsultationEditForm(ConsultationForm):
     organiser_id = _organiser(keep_erased=True)  # the recorded organiser may stay
     version = HiddenField()
 
-    def to_data(self, timezone: str) -> ConsultationData:
-        """The values entered; the kind is left empty (the service keeps the recorded one)."""
-        return ConsultationData(
-            title=self.title.data or "", format="", description=self.description.data,
-            starts_at=to_utc(self.starts_at.data, timezone),
-            ends_at=to_utc(self.ends_at.data, timezone), location=self.location.data,
-            organiser_id=self.organiser_id.data, channels=list(self.channels.data or []),
-            published_on=self.published_on.data, legal_basis=self.legal_basis.data)
-
     def fill_choices(self, formats: Any, announcements: Mapping[str, Any]) -> None:
         self.channels.choices = [(code, str(label)) for code, label in announcements.items()]
 
@@ -208,7 +204,7 @@ def consultation_values(consultation: Consultation, timezone: str) -> dict[str, 
             "starts_at": local(consultation.starts_at), "ends_at": local(consultation.ends_at),
             "location": consultation.location, "organiser_id": consultation.organiser_id,
             "channels": list(consultation.channels or []),
-            "published_on": consultation.published_on,
+            "published_on": consultation.published_on, "nota_due_on": consultation.nota_due_on,
             "legal_basis": consultation.legal_basis, "version": str(consultation.version)}
 
 

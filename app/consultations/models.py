@@ -61,6 +61,8 @@ class Consultation(db.Model):
     weeks: Mapped[int | None] = mapped_column(Integer)
     termijnenwet_applied: Mapped[bool | None] = mapped_column(Boolean)
     last_day: Mapped[date | None] = mapped_column(Date)
+    # when the nota van beantwoording is due: the answers' deadline, set by the adviser
+    nota_due_on: Mapped[date | None] = mapped_column(Date)
     computation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     legal_basis: Mapped[str | None] = mapped_column(String(300))
     # The kennisgeving for the gemeenteblad and website: generated, then edited by staff.

@@ -5,9 +5,10 @@ layout; the conflict page; and a stakeholder's name for a conflict page."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 
 from app.consultations.models import Consultation
 from app.database import db
@@ -44,6 +45,11 @@ def page(template: str, plan: Plan, *, status: int = 200, **context: Any) -> tup
     """A page in the plan's layout, on the consultations tab."""
     return render_template(template, **page_context(plan, TAB),
                            display_name=register.display_name, **context), status
+
+
+def municipality_today() -> date:
+    """Today where the municipality is: a due date is a day there, not in UTC."""
+    return current_app.config["KOERS_MUNICIPALITY"].today()
 
 
 def form_status() -> int:

@@ -85,6 +85,7 @@ for _code, _label in {
     "legal_basis": _l("Legal basis"), "weeks": _l("Weeks"), "notice": _l("Kennisgeving"),
     "facilitator": _l("Facilitator"), "theme": _l("Theme"), "stakeholder": _l("Stakeholder"),
     "termijnenwet_applied": _l("Termijnenwet applied"), "table": _l("Table"),
+    "nota_due_on": _l("Nota due on"),
 }.items():
     register_label("field", _code, _label)
 
@@ -111,6 +112,7 @@ class ConsultationData:
     channels: list[str] = field(default_factory=list)
     published_on: date | None = None
     legal_basis: str | None = None
+    nota_due_on: date | None = None
 
     def cleaned(self, current: Consultation | None = None) -> ConsultationData:
         """The values checked and tidied, for a new consultation or for ``current`` (whose
@@ -135,11 +137,15 @@ class ConsultationData:
         if comment_period and self.published_on is None:
             raise DomainError(_l("Enter the date the draft is laid open."),
                               field="published_on")
+        if comment_period and self.nota_due_on and self.nota_due_on < self.published_on:
+            raise DomainError(_l("The nota cannot be due before the draft is laid open."),
+                              field="nota_due_on")
         return replace(self, title=title, format=chosen.code if chosen else current.format,
                        description=clean_text(self.description, 10_000),
                        location=clean_text(self.location, 300),
                        channels=sorted(set(self.channels)),
-                       legal_basis=clean_text(self.legal_basis, 300))
+                       legal_basis=clean_text(self.legal_basis, 300),
+                       nota_due_on=self.nota_due_on if comment_period else None)
 
 
 def create_consultation(plan: Plan, data: ConsultationData, *, actor: Any = None
@@ -173,6 +179,7 @@ def _apply(consultation: Consultation, data: ConsultationData) -> None:
     consultation.organiser_id = data.organiser_id
     consultation.channels = data.channels
     consultation.legal_basis = data.legal_basis
+    consultation.nota_due_on = data.nota_due_on
 
 
 def update_consultation(consultation: Consultation, data: ConsultationData, *,
@@ -337,29 +344,46 @@ def register_participant(consultation: Consultation, stakeholder: Stakeholder, *
 
 
 def register_participants(consultation: Consultation, stakeholders: Iterable[Stakeholder], *,
-                          attended: bool = False, actor: Any = None,
-                          ) -> tuple[list[Registration], int]:
-    """Register many at once (a search's choice, a category's members): the new ones with
-    ``attended``, each audited; anyone already registered is left as they are and counted.
-    An erased person is refused — nothing is registered then. Returns (new, skipped)."""
+                          attended: bool = False, seats: Mapping[int, int] | None = None,
+                          actor: Any = None) -> tuple[list[Registration], int]:
+    """Register many at once (a search's choice, a category's members, a sign-in list): the
+    new ones with ``attended`` and, from ``seats`` (stakeholder id -> table id, one of this
+    meeting's tables), the table they sat at, each audited; anyone already registered is left
+    as they are and counted. An erased person is refused — nothing is registered then.
+    Returns (new, skipped)."""
     refuse_read_only_plan(consultation)
     chosen = list({stakeholder.id: stakeholder for stakeholder in stakeholders}.values())
     if any(stakeholder.is_erased for stakeholder in chosen):
         raise DomainError(_l("An erased person cannot be registered."), field="stakeholder_id")
+    seated = dict(seats or {})
+    _refuse_other_tables(consultation, seated.values())
     registered = set(db.session.scalars(select(Registration.stakeholder_id).where(
         Registration.consultation_id == consultation.id,
         Registration.stakeholder_id.in_([stakeholder.id for stakeholder in chosen]))))
     new = [Registration(consultation_id=consultation.id, stakeholder_id=stakeholder.id,
-                        attended=attended)
+                        attended=attended, table_id=seated.get(stakeholder.id))
            for stakeholder in chosen if stakeholder.id not in registered]
     db.session.add_all(new)
     with conflict_on_race(consultation):  # registered by someone else at the same moment
         db.session.flush()
     for registration in new:
+        seat = {"table": {"old": None, "new": registration.table_id}} \
+            if registration.table_id is not None else {}
         audit("register", consultation, actor=actor, changes={
             "stakeholder": {"old": None, "new": registration.stakeholder_id},
-            "attended": {"old": None, "new": attended}})
+            "attended": {"old": None, "new": attended}, **seat})
     return new, len(chosen) - len(new)
+
+
+def _refuse_other_tables(consultation: Consultation, table_ids: Iterable[int | None]) -> None:
+    """Refuse a table of another meeting (one query, none when no table is given)."""
+    wanted = {table_id for table_id in table_ids if table_id is not None}
+    if not wanted:
+        return
+    own_tables = set(db.session.scalars(select(ConsultationTable.id).where(
+        ConsultationTable.consultation_id == consultation.id)))
+    if wanted - own_tables:
+        raise DomainError(_l("Choose one of this meeting's tables."), field="table")
 
 
 def set_attendance(consultation: Consultation, attended_ids: Iterable[int], *,
@@ -374,11 +398,7 @@ def set_attendance(consultation: Consultation, attended_ids: Iterable[int], *,
     refuse_read_only_plan(consultation)
     present = set(attended_ids)
     seated = dict(tables or {})
-    own_tables = set(db.session.scalars(select(ConsultationTable.id).where(
-        ConsultationTable.consultation_id == consultation.id))) if seated else set()
-    if any(table_id is not None and table_id not in own_tables
-           for table_id in seated.values()):
-        raise DomainError(_l("Choose one of this meeting's tables."), field="table")
+    _refuse_other_tables(consultation, seated.values())
     changed = []
     query = select(Registration).where(Registration.consultation_id == consultation.id)
     if expected_versions is not None:

@@ -8,14 +8,22 @@
   formula is refused: the list should say what it says, not what a formula last computed.
 * **Checking** (:func:`check`) every row against the register, in a bounded number of queries:
   by e-mail, then by name and postcode, then by the exact name alone when exactly one person
-  has it (erased persons and archived stakeholders never match). Each row gets one
+  has it (erased persons and archived stakeholders never match). A row's ``tafel`` is one of
+  the meeting's tables (:func:`resolve_table`): by its topic, without case or spaces and with
+  or without a leading "Tafel"/"Table", else by its number in the meeting's order of tables;
+  a table that fits none or several makes the row unusable. Each row gets one
   :class:`Outcome`; nothing is written.
 * **Registering** (:func:`register_signin`): the stakeholders ticked on the check page and
   the rows ticked to be added to the register (legal ground "public task", as a sender of a
-  written reaction is added), in one transaction, audited by the register and the
-  registrations. Before adding, every new row is matched again (:func:`~app.consultations.
-  inputs.senders.sender_matches`, and the name alone): someone added meanwhile refuses the
-  whole submission instead of becoming a duplicate. Anyone already registered is skipped.
+  written reaction is added), each registered at the table their row names, in one
+  transaction, audited by the register and the registrations. Before adding, every new row is
+  matched again (:func:`~app.consultations.inputs.senders.sender_matches`, and the name
+  alone): someone added meanwhile refuses the whole submission instead of becoming a
+  duplicate. People registered in advance are ticked too — a sign-in list is what confirms
+  them: with *attended* their registration is marked attended and given the list's table
+  (:func:`~app.consultations.services.set_attendance`, audited; one changed since the list
+  was checked is a conflict); one already attended at that table, or any of them without
+  *attended*, is skipped.
 
 The check page carries the rows themselves (:func:`encode` / :func:`decode`), so the file is
 never uploaded twice and never stored.
@@ -24,7 +32,8 @@ never uploaded twice and never stored.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Sequence
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -36,7 +45,7 @@ from sqlalchemy import func, select
 from app import spreadsheets
 from app.consultations import services
 from app.consultations.inputs.senders import sender_matches
-from app.consultations.models import Consultation, Registration
+from app.consultations.models import Consultation, ConsultationTable, Registration
 from app.consultations.rules import refuse_read_only_plan
 from app.database import db
 from app.errors import DomainError
@@ -52,6 +61,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "email": ("e-mail", "email", "e-mailadres", "email address"),
     "postcode": ("postcode", "postal code", "zip"),
     "organisation": ("organisatie", "organisation", "organization"),
+    "table": ("tafel", "table", "tafelnummer", "table number"),
 }
 _QUERY_CHUNK = 500
 
@@ -69,7 +79,7 @@ class Outcome(StrEnum):
     NOT_FOUND = "not_found"    # may be added to the register
     BAD = "bad"                # no name, a malformed e-mail address
     DUPLICATE = "duplicate"    # the same person as an earlier row
-    REGISTERED = "registered"  # already registered for the meeting
+    REGISTERED = "registered"  # registered in advance: ticked, to be marked as attended
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,7 @@ class SignInRow:
     email: str = ""
     postcode: str = ""
     organisation: str = ""
+    table: str = ""
 
     def data(self) -> StakeholderData:
         """The row as a new person for the register (validated; raises DomainError)."""
@@ -92,19 +103,23 @@ class SignInRow:
 @dataclass
 class CheckedRow:
     """A row with its outcome: the matched stakeholder (found, registered, duplicate), the
-    candidates (several), or why it cannot be used (bad, duplicate: ``same_as``)."""
+    candidates (several, and a row whose table is unknown), or why it cannot be used (bad,
+    duplicate: ``same_as``); ``table`` is the meeting's table the row names."""
 
     row: SignInRow
     outcome: Outcome
     matches: list[Stakeholder] = field(default_factory=list)
     problem: str | None = None
     same_as: int | None = None
+    table: ConsultationTable | None = None
 
 
 @dataclass
 class SignInCheck:
     rows: list[CheckedRow]
-    registered: set[int]  # stakeholders already registered (candidates among them marked)
+    # stakeholder id -> registration, of those already registered (candidates among them
+    # marked; the check page carries the versions, so a registration changed since conflicts)
+    registered: dict[int, Registration]
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for checked in self.rows if checked.outcome == outcome)
@@ -115,6 +130,7 @@ class SignInResult:
     registered: int
     added: int
     skipped: int
+    marked_attended: int = 0  # registered in advance, now marked attended (or re-seated)
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -152,7 +168,8 @@ def read(handle: BinaryIO, filename: str) -> list[SignInRow]:
                 if "name" not in positions.values():
                     raise SignInFileError(_l(
                         "The first row must name the columns, with at least “naam” (or "
-                        "“name”); also read are “e-mail”, “postcode” and “organisatie”."))
+                        "“name”); also read are “e-mail”, “postcode”, “organisatie” and "
+                        "“tafel”."))
                 continue
             cells = {column: _text(values[index]) for index, column in positions.items()
                      if index < len(values)}
@@ -222,6 +239,52 @@ def _matches(data: StakeholderData, by_email: dict[str, list[Stakeholder]],
     return namesakes, len(namesakes) == 1 and not _contradicts(namesakes[0], data)
 
 
+# a leading "Tafel"/"Table" word, before a topic or a number ("Tafel 3", "tafel3", "Table: Wonen")
+_TABLE_WORD = re.compile(r"^(?:tafel|table)(?=[\s\d:.#-])[\s:.#-]*(?P<rest>\S.*)$")
+
+
+def _table_keys(text: str) -> set[str]:
+    """``text`` without case, accents or spaces, with and without a leading table word."""
+    folded = register.normalise(text)
+    keys = {folded.replace(" ", "")}
+    leading = _TABLE_WORD.match(folded)
+    if leading:
+        keys.add(leading["rest"].replace(" ", ""))
+    return keys - {""}
+
+
+def meeting_tables(consultation: Consultation) -> list[ConsultationTable]:
+    """The meeting's tables in the order its page shows and numbers them (one query)."""
+    return list(db.session.scalars(
+        select(ConsultationTable).where(ConsultationTable.consultation_id == consultation.id)
+        .order_by(ConsultationTable.position, ConsultationTable.id)))
+
+
+def resolve_table(text: str, tables: Sequence[ConsultationTable]) -> ConsultationTable | None:
+    """The table ``text`` names (None for no text): by topic, else by its 1-based number in
+    ``tables``; raises DomainError naming the meeting's tables when it fits none or several."""
+    if not text.strip():
+        return None
+    keys = _table_keys(text)
+    by_topic = [table for table in tables if keys & _table_keys(table.topic)]
+    if len(by_topic) == 1:
+        return by_topic[0]
+    number = next((int(key) for key in keys if key.isascii() and key.isdigit()), 0)
+    if not by_topic and 1 <= number <= len(tables):
+        return tables[number - 1]
+    topics = ", ".join(table.topic for table in tables)
+    if not tables:
+        raise DomainError(_l("Unknown table “%(table)s”: this meeting has no tables.",
+                             table=text), field="table")
+    if by_topic:
+        raise DomainError(_l(
+            "Table “%(table)s” fits more than one table: the tables of this meeting are "
+            "%(tables)s. Write the table's number (1 to %(count)d) instead.",
+            table=text, tables=topics, count=len(tables)), field="table")
+    raise DomainError(_l("Unknown table “%(table)s”: the tables of this meeting are "
+                         "%(tables)s.", table=text, tables=topics), field="table")
+
+
 def _row_key(data: StakeholderData) -> tuple[str, str]:
     return (data.email, "") if data.email else (register.normalise(data.name),
                                                 _postcode_key(data.postcode))
@@ -241,6 +304,7 @@ def check(consultation: Consultation, rows: Sequence[SignInRow]) -> SignInCheck:
     found_ids = {person.id for people in (*by_email.values(), *by_name.values())
                  for person in people}
     registered = _registered(consultation, found_ids)
+    tables = meeting_tables(consultation) if any(row.table for row in rows) else []
     checked: list[CheckedRow] = []
     seen_keys: dict[tuple[str, str], int] = {}
     seen_people: dict[int, int] = {}
@@ -249,43 +313,53 @@ def check(consultation: Consultation, rows: Sequence[SignInRow]) -> SignInCheck:
         if isinstance(data, DomainError):
             checked.append(CheckedRow(row, Outcome.BAD, problem=data.message))
             continue
+        try:
+            table = resolve_table(row.table, tables)
+        except DomainError as error:  # who it would be, so a tick for them is refused too
+            checked.append(CheckedRow(row, Outcome.BAD, problem=error.message,
+                                      matches=_matches(data, by_email, by_name)[0]))
+            continue
         if _row_key(data) in seen_keys:
-            checked.append(CheckedRow(row, Outcome.DUPLICATE, same_as=seen_keys[_row_key(data)]))
+            checked.append(CheckedRow(row, Outcome.DUPLICATE, same_as=seen_keys[_row_key(data)],
+                                      table=table))
             continue
         seen_keys[_row_key(data)] = row.number
         matches, sure = _matches(data, by_email, by_name)
-        checked.append(_outcome(row, matches, sure, registered, seen_people))
+        checked.append(_outcome(row, matches, sure, registered, seen_people, table))
     return SignInCheck(rows=checked, registered=registered)
 
 
-def _outcome(row: SignInRow, matches: list[Stakeholder], sure: bool, registered: set[int],
-             seen_people: dict[int, int]) -> CheckedRow:
+def _outcome(row: SignInRow, matches: list[Stakeholder], sure: bool,
+             registered: Mapping[int, Registration], seen_people: dict[int, int],
+             table: ConsultationTable | None) -> CheckedRow:
     if not matches:
-        return CheckedRow(row, Outcome.NOT_FOUND)
+        return CheckedRow(row, Outcome.NOT_FOUND, table=table)
     if not sure:
-        return CheckedRow(row, Outcome.SEVERAL, matches=matches)
+        return CheckedRow(row, Outcome.SEVERAL, matches=matches, table=table)
     person = matches[0]
     if person.id in seen_people:
         return CheckedRow(row, Outcome.DUPLICATE, matches=matches,
-                          same_as=seen_people[person.id])
+                          same_as=seen_people[person.id], table=table)
     seen_people[person.id] = row.number
     outcome = Outcome.REGISTERED if person.id in registered else Outcome.FOUND
-    return CheckedRow(row, outcome, matches=matches)
+    return CheckedRow(row, outcome, matches=matches, table=table)
 
 
-def _registered(consultation: Consultation, stakeholder_ids: Collection[int]) -> set[int]:
+def _registered(consultation: Consultation, stakeholder_ids: Collection[int]
+                ) -> dict[int, Registration]:
     ids = sorted(stakeholder_ids)
-    found: set[int] = set()
+    found: dict[int, Registration] = {}
     for start in range(0, len(ids), _QUERY_CHUNK):
-        found.update(db.session.scalars(select(Registration.stakeholder_id).where(
-            Registration.consultation_id == consultation.id,
-            Registration.stakeholder_id.in_(ids[start:start + _QUERY_CHUNK]))))
+        found.update((registration.stakeholder_id, registration)
+                     for registration in db.session.scalars(select(Registration).where(
+                         Registration.consultation_id == consultation.id,
+                         Registration.stakeholder_id.in_(ids[start:start + _QUERY_CHUNK]))))
     return found
 
 
 # --- the rows carried by the check page -----------------------------------------------------
 
-_FIELDS = ("number", "name", "email", "postcode", "organisation")
+_FIELDS = ("number", "name", "email", "postcode", "organisation", "table")
 
 
 def encode(rows: Iterable[SignInRow]) -> str:
@@ -311,7 +385,8 @@ def decode(value: str) -> list[SignInRow]:
 
 # --- registering ----------------------------------------------------------------------------
 
-def _newcomers(rows: Sequence[SignInRow], numbers: Collection[int]) -> list[StakeholderData]:
+def _newcomers(rows: Sequence[SignInRow], numbers: Collection[int]
+               ) -> list[tuple[int, StakeholderData]]:
     """The rows ticked to be added, validated, each person once; refused when the register
     has anyone they could be (added since the list was checked)."""
     chosen: dict[tuple[str, str], tuple[int, StakeholderData]] = {}
@@ -333,14 +408,79 @@ def _newcomers(rows: Sequence[SignInRow], numbers: Collection[int]) -> list[Stak
                 "choose the existing stakeholder instead of adding them again.",
                 row=number, names="; ".join(register.display_name(person)
                                            for person in known)))
-    return [data for _number, data in chosen.values()]
+    return list(chosen.values())
+
+
+def _refused(item: CheckedRow) -> DomainError:
+    return DomainError(_l("Row %(row)d: %(problem)s", row=item.row.number,
+                          problem=item.problem))
+
+
+def _seats(checked: SignInCheck, ticked: Collection[int], new_rows: Collection[int]
+           ) -> tuple[dict[int, ConsultationTable | None], dict[int, ConsultationTable | None]]:
+    """The table of each ticked stakeholder matched by a row, and of each ticked new row.
+
+    A stakeholder sits where the first row that surely is them says; offered as a possible
+    match only, where those rows agree. A ticked one whose row cannot be used now (a table
+    removed or renamed since the list was checked) refuses the submission."""
+    sure: dict[int, ConsultationTable | None] = {}
+    possible: dict[int, set[ConsultationTable | None]] = {}
+    unusable: dict[int, CheckedRow] = {}
+    by_row: dict[int, ConsultationTable | None] = {}
+    refused: list[CheckedRow] = []
+    for item in checked.rows:
+        if item.row.number in new_rows:
+            if item.outcome == Outcome.BAD:
+                refused.append(item)
+            by_row[item.row.number] = item.table
+        for person in item.matches:
+            if person.id not in ticked:
+                continue
+            if item.outcome in (Outcome.FOUND, Outcome.REGISTERED):
+                sure.setdefault(person.id, item.table)
+            elif item.outcome == Outcome.SEVERAL:
+                possible.setdefault(person.id, set()).add(item.table)
+            elif item.outcome == Outcome.BAD:
+                unusable.setdefault(person.id, item)
+    for person_id, tables in possible.items():
+        if person_id not in sure:
+            sure[person_id] = tables.pop() if len(tables) == 1 else None
+    refused += [item for person_id, item in unusable.items() if person_id not in sure]
+    if refused:
+        raise _refused(min(refused, key=lambda item: item.row.number))
+    return sure, by_row
+
+
+def _mark_attended(consultation: Consultation, registrations: Iterable[Registration],
+                   seats: Mapping[int, ConsultationTable | None], versions: Mapping[int, int],
+                   *, actor: Any) -> int:
+    """Mark registrations made in advance attended, at the list's table (kept when the list
+    names none); one already so is left alone. Returns how many changed."""
+    due: dict[int, int] = {}
+    tables: dict[int, int | None] = {}
+    for registration in registrations:
+        seat = seats.get(registration.stakeholder_id)
+        table_id = seat.id if seat is not None else registration.table_id
+        if registration.attended and registration.table_id == table_id:
+            continue
+        # the version the check page showed; one registered since it was shown has none
+        due[registration.id] = versions.get(registration.id, registration.version)
+        tables[registration.id] = table_id
+    if not due:
+        return 0
+    return services.set_attendance(consultation, due, expected_versions=due, tables=tables,
+                                   actor=actor)
 
 
 def register_signin(consultation: Consultation, rows: Sequence[SignInRow],
                     stakeholder_ids: Collection[int], new_rows: Collection[int], *,
-                    attended: bool, actor: Any = None) -> SignInResult:
-    """Register the ticked stakeholders and add-and-register the ticked new rows, all in the
-    caller's transaction (a refusal leaves nothing); anyone already registered is skipped."""
+                    attended: bool, versions: Mapping[int, int] | None = None,
+                    actor: Any = None) -> SignInResult:
+    """Register the ticked stakeholders and add-and-register the ticked new rows, each at
+    their row's table, all in the caller's transaction (a refusal leaves nothing). Ticked
+    people registered in advance are marked attended, at their row's table, when
+    ``attended``; ``versions`` (registration id -> version) are the versions the check page
+    showed. Anyone else already registered is skipped."""
     refuse_read_only_plan(consultation)
     ids = sorted(set(stakeholder_ids))
     chosen: list[Stakeholder] = []
@@ -350,7 +490,19 @@ def register_signin(consultation: Consultation, rows: Sequence[SignInRow],
     newcomers = _newcomers(rows, set(new_rows))
     if not chosen and not newcomers:
         raise DomainError(_l("Tick who to register: nobody is ticked."))
-    created = [register.create(data, actor=actor) for data in newcomers]
-    new, skipped = services.register_participants(consultation, [*chosen, *created],
-                                                  attended=attended, actor=actor)
-    return SignInResult(registered=len(new), added=len(created), skipped=skipped)
+    checked = check(consultation, rows)  # the rows as they are now: who sits where
+    seats, row_seats = _seats(checked, set(ids), {number for number, _data in newcomers})
+    created = [(number, register.create(data, actor=actor)) for number, data in newcomers]
+    seats.update((person.id, row_seats.get(number)) for number, person in created)
+    new, skipped = services.register_participants(
+        consultation, [*chosen, *(person for _number, person in created)], attended=attended,
+        seats={person_id: table.id for person_id, table in seats.items() if table is not None},
+        actor=actor)
+    marked = 0
+    if attended:
+        marked = _mark_attended(
+            consultation, [checked.registered[person_id] for person_id in ids
+                           if person_id in checked.registered],
+            seats, versions or {}, actor=actor)
+    return SignInResult(registered=len(new), added=len(created), skipped=skipped - marked,
+                        marked_attended=marked)

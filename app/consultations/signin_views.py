@@ -1,5 +1,6 @@
 """Pages of a meeting's sign-in list (presentielijst): upload it, see every row with what the
-register says about it, and register the ticked ones — with attendance — in one submission.
+register says about it and the table it names, and register the ticked ones — with attendance
+and their table, people registered in advance marked attended — in one submission.
 
 The rules live in :mod:`app.consultations.signin`; these views only read the upload and the
 posted ticks. Both routes load the meeting with ``editing=True``: a read-only plan answers 409.
@@ -11,6 +12,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.consultations import signin
 from app.consultations.blueprint import bp
@@ -18,10 +20,20 @@ from app.consultations.forms import SignInConfirmForm, SignInUploadForm
 from app.consultations.inputs.senders import contact_line
 from app.consultations.models import Consultation
 from app.consultations.pages import consultation_or_404, form_status, page
-from app.edits import current_actor, form_errors, posted_ids
+from app.edits import current_actor, form_errors, posted_ids, posted_versions, versions_value
 from app.errors import DomainError
 from app.permissions import Permission, require
 from app.plans.models import Plan
+
+#: What each column of :data:`signin.COLUMNS` gives, for the upload page's table.
+COLUMN_TEXTS = {
+    "name": _l("The person's name (required)."),
+    "email": _l("Finds the person in the register."),
+    "postcode": _l("Tells namesakes apart."),
+    "organisation": _l("Shown on the check page."),
+    "table": _l("The table they sat at: its topic (with or without “Tafel”) or its number "
+                "below."),
+}
 
 
 def _meeting(consultation_id: int) -> tuple[Consultation, Plan]:
@@ -33,8 +45,11 @@ def _meeting(consultation_id: int) -> tuple[Consultation, Plan]:
 
 def _check_page(consultation: Consultation, plan: Plan, rows: list[signin.SignInRow],
                 form: SignInConfirmForm, *, status: int = 200) -> tuple[str, int]:
+    checked = signin.check(consultation, rows)
     return page("consultations/signin.html", plan, status=status, consultation=consultation,
-                checked=signin.check(consultation, rows), rows_value=signin.encode(rows),
+                checked=checked, rows_value=signin.encode(rows),
+                # the registrations shown: one changed before confirming is a conflict
+                registration_versions=versions_value(checked.registered.values()),
                 confirm_form=form, outcomes=signin.Outcome, contact_line=contact_line)
 
 
@@ -53,7 +68,8 @@ def signin_upload(consultation_id: int) -> Any:
         else:
             return _check_page(consultation, plan, rows, SignInConfirmForm(formdata=None))
     return page("consultations/signin.html", plan, status=form_status(),
-                consultation=consultation, upload_form=form, columns=signin.COLUMNS)
+                consultation=consultation, upload_form=form, columns=signin.COLUMNS,
+                column_texts=COLUMN_TEXTS, tables=signin.meeting_tables(consultation))
 
 
 @bp.route("/<int:consultation_id>/signin/confirm", methods=["POST"],
@@ -69,14 +85,16 @@ def signin_confirm(consultation_id: int) -> Any:
         abort(400)
     if not form.validate_on_submit():
         abort(400)
+    versions = posted_versions()
     with form_errors(form) as saved:
         result = signin.register_signin(
             consultation, rows, posted_ids("stakeholder"), posted_ids("new"),
-            attended=bool(form.attended.data), actor=current_actor())
+            attended=bool(form.attended.data), versions=versions, actor=current_actor())
     if not saved:
         return _check_page(consultation, plan, rows, form, status=400)
-    flash(_("Registered: %(count)d, of whom added to the register: %(added)d. Already "
-            "registered, so skipped: %(skipped)d.", count=result.registered,
-            added=result.added, skipped=result.skipped), "success")
+    flash(_("Registered: %(count)d, of whom added to the register: %(added)d. Registered in "
+            "advance and now marked as attended: %(marked)d. Already registered, so skipped: "
+            "%(skipped)d.", count=result.registered, added=result.added,
+            marked=result.marked_attended, skipped=result.skipped), "success")
     return redirect(url_for("consultations.show", consultation_id=consultation.id,
                             _anchor="registrations"))

@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from app.auth.models import User
 from app.database import db, utcnow
 from app.errors import DomainError
 from app.jobs.models import Job, JobStatus
@@ -313,3 +314,11 @@ def retry(record: Job) -> None:
 def get_job(job_id: str) -> Job | None:
     reap_interrupted()
     return db.session.get(Job, job_id, options=[joinedload(Job.created_by)])
+
+
+def started_by(job_id: str) -> User | None:
+    """The account that started the job, for ``actor=`` in what a job function records; None
+    for a job the system started."""
+    record = db.session.get(Job, job_id)
+    return db.session.get(User, record.created_by_id) \
+        if record is not None and record.created_by_id else None

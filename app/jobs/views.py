@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -14,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.edits import current_actor
 from app.forms import ConfirmForm
 from app.jobs.models import Job, JobStatus
 from app.jobs.services import (
@@ -41,6 +44,24 @@ def _visible_job(job_id: str) -> Job:
     if job is None or not _may_see(job):
         abort(404)
     return job
+
+
+def job_or_404(job_id: str, kind: str, **params: Any) -> Job:
+    """A job of ``kind`` whose parameters include ``params`` (e.g. its consultation), for an
+    area's own job page: shown to whoever started it and to administrators, a 404 to anyone
+    else and for any other job."""
+    job = get_job(job_id)
+    if job is None or job.kind != kind or not _may_see(job) or any(
+            job.params.get(name) != value for name, value in params.items()):
+        abort(404)
+    return job
+
+
+def start_job(kind: str, params: dict[str, Any], endpoint: str, **values: Any) -> Response:
+    """Enqueue a job as the signed-in account and redirect to the page that follows it:
+    ``endpoint`` with ``values`` and the new ``job_id``."""
+    job = enqueue(kind, params, user=current_actor())
+    return redirect(url_for(endpoint, job_id=job.id, **values))
 
 
 @bp.app_template_global()

@@ -44,11 +44,9 @@ from sqlalchemy.exc import OperationalError
 from app import spreadsheets
 from app.audit.models import AuditEvent
 from app.audit.services import audit
-from app.auth.models import User
 from app.database import db
 from app.errors import DomainError
-from app.jobs.models import Job
-from app.jobs.services import JobContext, job
+from app.jobs.services import JobContext, job, started_by
 from app.labels import register as register_label
 from app.spreadsheets import EXTENSIONS, SpreadsheetError, neutralise, unneutralise
 from app.stakeholders import services
@@ -745,13 +743,6 @@ def already_imported(relative: str) -> bool:
         AuditEvent.action == "import").limit(1)) is not None
 
 
-def _job_user(context: JobContext) -> User | None:
-    record = db.session.get(Job, context.job_id)
-    if record is None or record.created_by_id is None:
-        return None
-    return db.session.get(User, record.created_by_id)
-
-
 def _file_error(error: ImportFileError) -> dict[str, Any]:
     return {"state": "file_error", "problems": [[code, params] for code, params in
                                                 error.problems]}
@@ -942,10 +933,12 @@ def import_job(context: JobContext, path: str, name: str = "",
         stage(report, staged_path(path))
         del report  # from here on the staged file is read a step at a time
     started = time.perf_counter()
-    final = apply_staged(context, path, actor=_job_user(context), progress=lambda done, total:
-                         context.progress(30 + done * 70 // max(total, 1), _(
-                             "Importing: %(done)s of %(total)s", done=format_number(done),
-                             total=format_number(total))))
+    def progress(done: int, total: int) -> None:
+        context.progress(30 + done * 70 // max(total, 1), _(
+            "Importing: %(done)s of %(total)s", done=format_number(done),
+            total=format_number(total)))
+
+    final = apply_staged(context, path, actor=started_by(context.job_id), progress=progress)
     remove_upload(path)
     return _imported(final, round(time.perf_counter() - started, 2))
 

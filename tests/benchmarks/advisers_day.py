@@ -337,11 +337,12 @@ def participants_csv(persons: list[Sender], organisations: list[Sender]) -> byte
     return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
 
 
-def signin_csv(attendees: list[Sender]) -> bytes:
+def signin_csv(attendees: list[Sender], tables: list[str]) -> bytes:
     """The sign-in list of the werkconferentie as typed from the paper list: name, e-mail
-    when someone wrote it, postcode."""
-    lines = ["naam;e-mail;postcode;organisatie"]
-    lines += [f"{p.name};{p.email};{p.postcode};" for p in attendees]
+    when someone wrote it, postcode, and the table (its theme) each sat at."""
+    lines = ["naam;e-mail;postcode;organisatie;tafel"]
+    lines += [f"{p.name};{p.email};{p.postcode};;{table}"
+              for p, table in zip(attendees, tables, strict=True)]
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
@@ -502,7 +503,8 @@ class Person(Adviser):
         assert response.status_code == 200, (url, response.status_code)
         return response.data
 
-    def send(self, url: str, shown: dict, changes: dict, expect: int = 302):
+    def send(self, url: str, shown: dict, changes: dict,
+             expect: int | tuple[int, ...] = 302):
         """Submit a form as shown with ``changes``: only the changes are counted."""
         data: dict[str, Any] = {name: sorted(value) if isinstance(value, set) else value
                                 for name, value in shown.items()}
@@ -510,8 +512,8 @@ class Person(Adviser):
         self.fill(shown, changes)
         self.submissions += 1
         response = self.client.submit(url, data)
-        assert response.status_code == expect, (url, response.status_code,
-                                                text(response)[:3000])
+        assert response.status_code in (expect if isinstance(expect, tuple) else (expect,)), (
+            url, response.status_code, text(response)[:3000])
         return response
 
     def query(self, url: str, shown: dict, changes: dict) -> str:
@@ -623,17 +625,22 @@ def import_participants(client: KoersClient, world: World) -> Step:
                 person, path="stakeholder import (check, confirm)")
 
 
+def new_consultation(person: Person, world: World, fields: dict[str, str]) -> tuple[int, str]:
+    """The plan's consultations tab, its "new" link, the form posted with ``fields``: the new
+    consultation's id and its page."""
+    tab = person.open(f"/consultations/plan/{world.plan_id}")
+    url = f"/consultations/plan/{world.plan_id}/new"
+    page = person.open(link_on(tab, url))
+    response = person.send(url, form_on(page, url), fields)
+    return int(response.location.rstrip("/").rsplit("/", 1)[1]), person.see(response.location)
+
+
 def create_meeting(client: KoersClient, world: World) -> Step:
     person = Person(client)
-    tab = person.open(f"/consultations/plan/{world.plan_id}")
-    page = person.open(link_on(tab, f"/consultations/plan/{world.plan_id}/new"))
-    url = f"/consultations/plan/{world.plan_id}/new"
-    response = person.send(url, form_on(page, url), {
+    world.meeting_id, page = new_consultation(person, world, {
         "title": "Werkconferentie Samen Sterk", "format": "werkconferentie",
         "starts_at": "2026-09-10T13:30", "ends_at": "2026-09-10T17:00",
         "location": "Dorpshuis De Kern"})
-    world.meeting_id = int(response.location.rstrip("/").rsplit("/", 1)[1])
-    page = person.see(response.location)
     base = f"/consultations/{world.meeting_id}"
     for name in THEMES:
         response = person.send(f"{base}/tables", form_on(page, f"{base}/tables"), {
@@ -661,14 +668,22 @@ def register_attendees(client: KoersClient, world: World) -> Step:
     person = Person(client)
     base = f"/consultations/{world.meeting_id}"
     page = person.open(base)
+    seats = [world.chance.choice(THEMES) for _ in world.attendees]
     response = person.send(f"{base}/signin", form_on(page, f"{base}/signin"), {
-        "file": (io.BytesIO(signin_csv(world.attendees)), "presentielijst.csv")}, expect=200)
+        "file": (io.BytesIO(signin_csv(world.attendees, seats)), "presentielijst.csv")},
+        expect=200)
     check = text(response)
     shown = form_on(check, "/signin/confirm")
     response = person.send(f"{base}/signin/confirm", shown, {})
     person.see(response.location)
+    from app.consultations.models import Registration
+
+    seated = db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
+        Registration.consultation_id == world.meeting_id, Registration.attended.is_(True),
+        Registration.table_id.is_not(None)))
+    assert seated == len(world.attendees), (seated, len(world.attendees))
     return Step("3. attendees (sign-in list)", len(world.attendees), "attendee", person,
-                path="sign-in list import with attendance")
+                path="sign-in list import with attendance and each one's table")
 
 
 def type_post_its(client: KoersClient, world: World) -> Step:
@@ -744,8 +759,8 @@ def print_and_post(person: Person, page: str, base: str) -> int:
 
 
 def report_and_feedback(client: KoersClient, world: World) -> Step:
-    """Who sat at which table (the attendance tick list), the meeting report read and
-    downloaded, and the feedback to the attendees: e-mail, the rest printed and posted."""
+    """The meeting report read and downloaded, and the feedback to the attendees (each
+    seated at their table by the sign-in list): e-mail, the rest printed and posted."""
     person = Person(client)
     app = client.application
     if not (route_exists(app, "consultations.meeting_report")
@@ -753,13 +768,6 @@ def report_and_feedback(client: KoersClient, world: World) -> Step:
         return Step("6. meeting report + attendee feedback", 0, "attendee", person,
                     path="not available")
     base = f"/consultations/{world.meeting_id}"
-    page = person.open(base)
-    shown = form_on(page, f"{base}/attendance")
-    tables = list(world.tables.values())
-    choices = {name: str(world.chance.choice(tables)) for name in shown
-               if name.startswith("table-")}
-    response = person.send(f"{base}/attendance", shown, choices)
-    page = person.see(response.location)
     report = person.open(f"{base}/report")
     assert "Tafel" in report
     assert person.download(f"{base}/report.pdf").startswith(b"%PDF")
@@ -770,24 +778,20 @@ def report_and_feedback(client: KoersClient, world: World) -> Step:
     printed = print_and_post(person, page, base)
     step = Step("6. meeting report + attendee feedback", len(world.attendees), "attendee",
                 person, content=printed * SECONDS["letter"],
-                path="attendance list with a table each; report page + PDF; meeting "
-                     "feedback mailing; post letters printed as one PDF, marked sent at once")
+                path="report page + PDF; meeting feedback mailing; post letters printed as "
+                     "one PDF, marked sent at once")
     step.notes.append(f"{printed} post letters")
     return step
 
 
 def open_comment_period(client: KoersClient, world: World) -> Step:
     person = Person(client)
-    tab = person.open(f"/consultations/plan/{world.plan_id}")
-    page = person.open(link_on(tab, f"/consultations/plan/{world.plan_id}/new"))
-    url = f"/consultations/plan/{world.plan_id}/new"
-    response = person.send(url, form_on(page, url), {
+    world.period_id, _page = new_consultation(person, world, {
         "title": "Ontwerpbeleidsplan Sociaal Domein ter inzage", "format": "ter_inzage",
-        "published_on": "2026-09-02", "legal_basis": "Inspraakverordening Koersdam, art. 3"})
-    world.period_id = int(response.location.rstrip("/").rsplit("/", 1)[1])
-    person.see(response.location)
+        "published_on": "2026-09-02", "nota_due_on": "2026-11-03",
+        "legal_basis": "Inspraakverordening Koersdam, art. 3"})
     return Step("7. comment period (ter inzage)", 1, "period", person,
-                path="consultation form")
+                path="consultation form with the nota's due date")
 
 
 def last_day(world: World) -> date:
@@ -875,16 +879,11 @@ def type_letters(client: KoersClient, world: World) -> Step:
             "received_on": reaction.received_on.isoformat(),
             "postmarked_on": reaction.postmarked_on.isoformat()
             if reaction.postmarked_on else "", "then": "next"}
-        if sender.email:  # in the register: searched by name
-            shown = form_on(page, url)
-            page = person.query(url, shown, {"q": sender.name})
-            chosen = re.findall(r'name="stakeholder_id" value="(\d+)"( checked)?', page)
-            assert chosen, sender.name
-            if not any(ticked for _id, ticked in chosen):
-                changes["stakeholder_id"] = chosen[0][0]
-            if reaction.co_signers:
+        if sender.email:  # in the register: named in the search box, taken on saving
+            changes["q"] = sender.name
+            if reaction.co_signers:  # the co-signatory searched first, the sender with it
                 shown = form_on(page, url)
-                page = person.query(url, shown, {"q_co": " ".join(
+                page = person.query(url, shown, {"q": sender.name, "q_co": " ".join(
                     p.name.split()[-1] for p in reaction.co_signers[:1])})
                 names = re.findall(r'name="co_signatory_ids" value="(\d+)"[^>]*>\s*<label[^>]*>'
                                    r'([^<(]+)', page)
@@ -895,12 +894,19 @@ def type_letters(client: KoersClient, world: World) -> Step:
             changes.update({"new_name": sender.name, "new_address": sender.address,
                             "new_postcode": sender.postcode, "new_place": sender.place})
         shown = form_on(page, url)
-        response = person.send(url, shown, changes)
+        response = person.send(url, shown, changes, expect=(302, 400))
+        if response.status_code == 400:  # namesakes in the register: the right one chosen
+            page = text(response)
+            chosen = re.findall(r'name="stakeholder_id" value="(\d+)">\s*<label[^>]*>'
+                                r'[^<]*' + re.escape(sender.postcode), page)
+            assert len(chosen) == 1, (sender.name, page[:3000])
+            response = person.send(url, form_on(page, url), {"stakeholder_id": chosen[0],
+                                                             "then": "next"})
         page = person.see(response.location)
     return Step("9. paper letters typed (fast form)", len(world.letters), "letter", person,
                 content=len(world.letters) * SECONDS["summary"],
-                path="fast form: save and next, sticky channel/date, sender search or new "
-                     "sender typed in, co-signatory search")
+                path="fast form: save and next, sticky channel/date, sender named and saved "
+                     "in one go or new sender typed in, co-signatory search")
 
 
 

@@ -21,7 +21,6 @@ import re
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -38,7 +37,8 @@ from app.plans.models import Action, Plan, Section, Theme
 from app.plans.programme import services as programme
 from app.plans.programme.services import ActionData
 from app.plans.services import PlanData
-from app.testing import TEST_PASSWORD, make_app, migrate, postgres_database
+from app.testing import TEST_PASSWORD
+from tests.benchmarks import migrated_app
 
 SECRET = "benchmark-secret-key-not-for-production"
 EMAIL = "bench@koers.example"
@@ -132,18 +132,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
-        url = (stack.enter_context(postgres_database(args.database_url))
-               if args.database_url else f"sqlite:///{folder}/bench.sqlite")
-        app = make_app(Path(folder) / "instance", url, {"TESTING": False})
-        migrate(app)
+    with migrated_app(args.database_url) as app:
+        url = app.config["SQLALCHEMY_DATABASE_URI"]
         with app.app_context():
             big = seed(args.plans)
             db.session.remove()
             db.engine.dispose()
         port = free_port()
         environ = {**os.environ, "SECRET_KEY": SECRET, "DATABASE_URL": url,
-                   "KOERS_INSTANCE_DIR": str(Path(folder) / "instance"),
+                   "KOERS_INSTANCE_DIR": app.instance_path,
                    "KOERS_MUNICIPALITY": "demo", "KOERS_LOG_LEVEL": "WARNING"}
         environ.pop("REDIS_URL", None)
         server = subprocess.Popen(

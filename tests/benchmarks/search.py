@@ -17,12 +17,9 @@ throwaway database next to the one named.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import random
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 from sqlalchemy import insert
 
@@ -34,7 +31,7 @@ from app.plans import services as plans
 from app.plans.services import PlanData
 from app.search import indexing
 from app.search import services as search
-from app.testing import make_app, migrate, postgres_database
+from tests.benchmarks import migrated_app
 
 _WORDS = """
 zienswijze zienswijzen idee ideeën fietspad fietspaden buurthuis buurthuizen wijkteam
@@ -163,16 +160,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1,
                         help="time the searches this many times (the machine may be busy)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
-        url = (stack.enter_context(postgres_database(args.database_url))
-               if args.database_url else f"sqlite:///{folder}/bench.sqlite")
-        app = make_app(Path(folder) / "instance", url, {"TESTING": False})
-        migrate(app)
-        with app.app_context(), app.test_request_context():
-            print(f"database: {db.engine.dialect.name}")
-            run(args.inputs, args.repeat)
-            db.session.remove()
-            db.engine.dispose()
+    with migrated_app(args.database_url) as app, app.app_context(), app.test_request_context():
+        print(f"database: {db.engine.dialect.name}")
+        run(args.inputs, args.repeat)
+        db.session.remove()
+        db.engine.dispose()
 
 
 if __name__ == "__main__":

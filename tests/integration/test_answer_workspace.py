@@ -21,7 +21,14 @@ from sqlalchemy import func, insert, select
 from app.consultations import services
 from app.consultations.inputs import answers, standard_answers, workspace
 from app.consultations.inputs import services as input_services
-from app.consultations.inputs.models import Answer, Input, InputAnswer, InputTheme
+from app.consultations.inputs.models import (
+    Answer,
+    Input,
+    InputAnswer,
+    InputTheme,
+    SuggestedGroup,
+    SuggestedGroupInput,
+)
 from app.consultations.inputs.services import InputData
 from app.database import db as database
 from app.plans import services as plans
@@ -198,6 +205,63 @@ def test_the_workspace_lists_open_inputs_and_filters_them(client, login_as, db, 
     assert "Een buurtkamer" in meeting_page
 
 
+def group_of(consultation, members, label: str) -> SuggestedGroup:
+    group = SuggestedGroup(consultation_id=consultation.id, label=label, status="suggested")
+    database.session.add(group)
+    database.session.flush()
+    database.session.add_all(SuggestedGroupInput(group_id=group.id, input_id=item.id)
+                             for item in members)
+    database.session.commit()
+    return group
+
+
+def test_the_workspace_filters_by_group_and_shows_each_inputs_group(client, login_as, db,
+                                                                    world, period, meeting):
+    first, second, third, fourth, *_rest = world["reactions"]
+    login_as("viewer")
+    page = text(client.get(url(period)))
+    # No groups yet: no group filter, no group column.
+    assert 'name="group_id"' not in page and '<th scope="col">Group</th>' not in page
+    carers = group_of(period, [first, second], "mantelzorg respijtzorg")
+    money = group_of(period, [third, fourth], "bijstand schuldhulp")
+    elsewhere = group_of(meeting, [world["post_it"]], "buurtkamer")
+    page = text(client.get(url(period)))
+    assert '<select class="field__input" id="group_id" name="group_id">' in page
+    assert '<option value="">All groups</option>' in page
+    assert f'<option value="{carers.id}">mantelzorg respijtzorg</option>' in page
+    assert "buurtkamer" not in page  # another consultation's group is no choice
+    assert '<th scope="col">Group</th>' in page
+    cells = dict(re.findall(r'<th scope="row">(\d+)</th>.*?<td class="table__name">'
+                            r'[^<]*</td>\s*<td class="table__name">([^<]*)</td>', page, re.S))
+    assert cells == {"1": "mantelzorg respijtzorg", "2": "mantelzorg respijtzorg",
+                     "3": "bijstand schuldhulp", "4": "bijstand schuldhulp", "5": "—",
+                     "6": "—", "7": "—"}
+    filtered = text(client.get(url(period) + f"?group_id={carers.id}"))
+    assert rows(filtered) == {1, 2}
+    assert f'<option selected value="{carers.id}">' in filtered
+    assert rows(text(client.get(url(period) + f"?group_id={money.id}&late=yes"))) == {4}
+    # A group of another consultation is not in the list, so it filters nothing.
+    assert rows(text(client.get(url(period) + f"?group_id={elsewhere.id}"))) == set(
+        range(1, 8))
+    # "Answer all that match" carries the group along.
+    login_as("editor")
+    filtered = text(client.get(url(period) + f"?group_id={carers.id}"))
+    assert f'<input type="hidden" name="group_id" value="{carers.id}">' in filtered
+    answer_form = text(client.get(url(period, "answer") + f"?all=1&group_id={money.id}"))
+    assert ticked(answer_form) == {third.id, fourth.id}
+
+
+def test_the_groups_page_is_linked_from_the_input_list_the_workspace_and_the_consultation(
+        client, login_as, db, world, period, meeting):
+    login_as("viewer")
+    for consultation in (period, meeting):
+        link = f'href="/consultations/{consultation.id}/groups"'
+        for path in ("", "/inputs", "/workspace"):
+            page = text(client.get(f"/consultations/{consultation.id}{path}"))
+            assert f"{link}>Groups of similar reactions</a>" in page, path
+    assert client.get(f"/consultations/{period.id}/groups").status_code == 200
+
+
 def test_the_dutch_query_finds_other_forms_of_a_word(client, login_as, db, world, period):
     login_as("viewer")
     assert rows(text(client.get(url(period) + "?q=zienswijzen"))) == {1}
@@ -233,8 +297,16 @@ def test_similar_inputs_come_from_the_similarity_machinery(client, login_as, db,
 def test_the_page_costs_the_same_queries_for_few_and_many_inputs(client, login_as, db, world,
                                                                  period, count_queries):
     login_as("editor")
+    # A suggested group: the page then lists the groups for the filter and shows each row's.
+    group = SuggestedGroup(consultation_id=period.id, label="mantelzorg respijtzorg",
+                           status="suggested")
+    database.session.add(group)
+    database.session.flush()
+    database.session.add_all(SuggestedGroupInput(group_id=group.id, input_id=item.id)
+                             for item in world["reactions"][:2])
     queries = {"none": "", "theme": f"theme_id={world['care'].id}", "q": "q=mantelzorg",
-               "late": "late=no&channel=brief&per_page=50", "answered": "status=answered"}
+               "late": "late=no&channel=brief&per_page=50", "answered": "status=answered",
+               "group": f"group_id={group.id}"}
 
     def measure() -> dict[str, int]:
         found = {}
@@ -262,6 +334,8 @@ def test_the_page_costs_the_same_queries_for_few_and_many_inputs(client, login_a
         Input.consultation_id == period.id, Input.number >= start)))
     database.session.execute(insert(InputTheme.__table__), [
         {"input_id": input_id, "theme_id": world["care"].id} for input_id in ids])
+    database.session.execute(insert(SuggestedGroupInput.__table__), [
+        {"group_id": group.id, "input_id": input_id} for input_id in ids[100:]])
     from app.search.indexing import refresh
 
     refresh(database.session.connection(), {"input": set(ids)})
@@ -272,9 +346,12 @@ def test_the_page_costs_the_same_queries_for_few_and_many_inputs(client, login_a
     db.session.commit()
     large = measure()
     assert large == small
-    assert max(large.values()) <= 16
+    assert max(large.values()) <= 18  # 16 before groups; they add the filter's list and the rows'
     page = text(client.get(f"{url(period)}?q=mantelzorg"))
     assert len(rows(page)) == 25
+    page = text(client.get(f"{url(period)}?group_id={group.id}"))
+    assert len(rows(page)) == 25 and page.count("<td class=\"table__name\">mantelzorg "
+                                                "respijtzorg</td>") == 25
 
 
 # --- starting an answer -------------------------------------------------------------------

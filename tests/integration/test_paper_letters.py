@@ -355,13 +355,19 @@ def db_id(name: str) -> int:
     return db.session.scalars(select(Stakeholder.id).where(Stakeholder.name == name)).one()
 
 
-def test_three_paper_letters_take_fewer_interactions_than_before(client, login_as, db, plan,
-                                                                 period, capsys):
+@pytest.fixture
+def other(db, plan):
+    """The letters' two known senders, and a second comment period to type them again in."""
     for name in ("Jan de Vries", "Piet Jansen"):
         register.create(StakeholderData(name=name))
-    other = services.create_consultation(plan, ConsultationData(
+    second = services.create_consultation(plan, ConsultationData(
         title="Tweede ter inzage", format="ter_inzage", published_on=date(2017, 5, 31)))
     db.session.commit()
+    return second
+
+
+def test_three_paper_letters_take_fewer_interactions_than_before(client, login_as, db, period,
+                                                                 other, capsys):
     login_as("editor")
     today = Adviser(client)
     record_today(today, period)
@@ -392,3 +398,82 @@ def test_a_search_that_finds_one_sender_ticks_it_and_namesakes_are_left_to_choos
     # the co-signatories are never ticked by a search
     page = text(client.get(new_url(period) + "?q=Vries&q_co=Vries"))
     assert not re.search(r'name="co_signatory_ids" value="\d+" checked', page)
+
+
+# --- the sender typed and saved in one go ---------------------------------------------------
+
+def test_saving_with_a_search_that_names_one_sender_records_it_from_that_sender(
+        client, login_as, db, period):
+    jan = register.create(StakeholderData(name="Jan de Vries", address="Dorpsstraat 1",
+                                          postcode="9679 AB", place="Scheemda"))
+    db.session.commit()
+    login_as("editor")
+    response = client.submit(new_url(period), {**letter(), "q": "de vries", "then": "next"})
+    assert response.status_code == 302, text(response)[:3000]
+    assert inputs(db)[0].stakeholder_id == jan.id
+    page = text(client.get(response.location))
+    assert ("From Jan de Vries (Person) — Dorpsstraat 1, 9679 AB Scheemda: the only match "
+            "for “de vries” in the register.") in page
+
+
+def test_saving_with_a_search_that_names_several_or_none_refuses_and_keeps_everything(
+        client, login_as, db, period):
+    first = register.create(StakeholderData(name="Piet Jansen", place="Scheemda"))
+    second = register.create(StakeholderData(name="Piet Jansen", place="Winschoten"))
+    db.session.commit()
+    login_as("editor")
+    response = client.submit(new_url(period), {**letter(summary="Bezwaar"), "q": "Jansen"})
+    assert response.status_code == 400
+    page = text(response)
+    assert re.search(r'id="stakeholder_id-error">Several stakeholders match “Jansen”: '
+                     r'choose one.', page)
+    for person in (first, second):  # both offered, neither ticked
+        assert re.search(rf'name="stakeholder_id" value="{person.id}">', page)
+    assert "Bezwaar" in page and inputs(db) == []
+    response = client.submit(new_url(period), {**letter(), "q": "Mulder"})
+    assert response.status_code == 400
+    assert "No stakeholder matches “Mulder”." in text(response)
+    assert inputs(db) == []
+    # choosing one of the namesakes, or emptying the search, saves
+    response = client.submit(new_url(period), {**letter(), "q": "Jansen",
+                                               "stakeholder_id": str(second.id)})
+    assert response.status_code == 302
+    response = client.submit(new_url(period), {**letter(), "q": ""})
+    assert response.status_code == 302
+    assert [item.stakeholder_id for item in inputs(db)] == [second.id, None]
+
+
+def test_a_new_sender_typed_in_wins_over_the_search_text(client, login_as, db, period):
+    register.create(StakeholderData(name="Jan de Vries"))
+    db.session.commit()
+    login_as("editor")
+    response = client.submit(new_url(period), {**letter(), **NEW_SENDER, "q": "Mulder"})
+    assert response.status_code == 302, text(response)[:3000]
+    added = db.session.get(Stakeholder, inputs(db)[0].stakeholder_id)
+    assert added.name == "Grietje Bakker"
+
+
+def record_in_one(adviser: Adviser, period) -> None:
+    """As :func:`record_fast`, but the sender's name is typed and saved in one go."""
+    url = new_url(period)
+    shown = FormValues(text(adviser.client.get(url))).values
+    for sender, postmark, body, summary in LETTERS:
+        posted = {**_letter_fields("", postmark, body, summary), "then": "next"}
+        if isinstance(sender, dict):
+            posted.update({f"new_{key}": value for key, value in
+                           {**sender, "name": "Klaas Mulder"}.items()})
+        else:
+            posted["q"] = sender.split()[-1]
+        assert adviser.post(url, shown, posted).status_code == 302
+        shown = FormValues(text(adviser.client.get(url))).values
+
+
+def test_typing_the_sender_into_the_save_takes_fewer_submissions_than_searching_first(
+        client, login_as, db, period, other):
+    login_as("editor")
+    fast, in_one = Adviser(client), Adviser(client)
+    record_fast(fast, period)
+    record_in_one(in_one, other)
+    assert [item.stakeholder_id is not None for item in inputs(db)] == [True] * 6
+    assert (in_one.submissions, in_one.fields) == (3, fast.fields)
+    assert in_one.submissions < fast.submissions

@@ -9,12 +9,16 @@ import io
 import re
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.consultations import services as consultations
-from app.consultations.models import Registration
+from app.consultations import signin
+from app.consultations.models import ConsultationTable, Registration
+from app.consultations.services import ConsultationData
+from app.errors import DomainError
 from app.plans import services as plans
 from app.stakeholders import services as register
 from app.stakeholders.models import Stakeholder
@@ -53,8 +57,9 @@ def confirm_values(page: str) -> dict:
     """What the check page posts when submitted as it is shown."""
     form = page[page.index("/signin/confirm"):]
     rows = html.unescape(re.search(r'name="rows" value="([^"]*)"', form).group(1))
+    versions = re.search(r'name="versions" value="([^"]*)"', form).group(1)
     shown = FormValues(form).values
-    posted: dict = {"rows": rows}
+    posted: dict = {"rows": rows, "versions": versions}
     for name in ("stakeholder", "new", "attended"):
         if shown.get(name):
             posted[name] = sorted(shown[name])
@@ -95,7 +100,8 @@ def test_sixty_attendees_registered_with_attendance_in_two_submissions(
     assert response.status_code == 200, page[:2000]
     assert "Found: 50" in page and "Not in the register: 10" in page
     posted = confirm_values(page)  # submitted as shown: the rows travel in a hidden field
-    shown = FormValues(page[page.index("/signin/confirm"):]).values | {"rows": posted["rows"]}
+    shown = FormValues(page[page.index("/signin/confirm"):]).values | {
+        "rows": posted["rows"], "versions": posted["versions"]}
     response = adviser.post(f"/consultations/{meeting.id}/signin/confirm", shown, posted)
     assert response.status_code == 302, text(response)[:3000]
     came = registered(db, meeting)
@@ -117,8 +123,8 @@ def test_sixty_attendees_registered_with_attendance_in_two_submissions(
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) - before \
         == ATTENDEES + 10  # a registration each, a register entry per newcomer
     page = text(client.get(response.location))
-    assert "Registered: 60, of whom added to the register: 10. Already registered, so " \
-        "skipped: 0." in page
+    assert "Registered: 60, of whom added to the register: 10. Registered in advance and now " \
+        "marked as attended: 0. Already registered, so skipped: 0." in page
 
 
 def test_namesakes_are_offered_to_choose_with_their_contact_line(client, login_as, db,
@@ -229,11 +235,17 @@ def test_the_same_list_posted_again_registers_nobody_twice(client, login_as, db,
     posted = confirm_values(page)
     assert confirm(client, meeting, posted).status_code == 302
     assert len(registered(db, meeting)) == 4
+    assert all(registered(db, meeting).values())  # the one registered in advance came too
     again = confirm(client, meeting, posted)  # the same form posted once more
     assert again.status_code == 400  # the newcomer is in the register now: checked again
     assert "Already registered: 4" in text(again)
     posted = confirm_values(text(again))
-    assert "stakeholder" not in posted and "new" not in posted
+    assert len(posted["stakeholder"]) == 4 and "new" not in posted  # ticked to confirm
+    response = confirm(client, meeting, posted)
+    assert response.status_code == 302  # all of them attended already: nothing changes
+    assert "Registered in advance and now marked as attended: 0. Already registered, so " \
+        "skipped: 4." in text(client.get(response.location))
+    del posted["stakeholder"]
     assert confirm(client, meeting, posted).status_code == 400  # nobody ticked
     page = text(upload(client, meeting, content))
     assert "Already registered: 4" in page
@@ -337,3 +349,214 @@ def test_the_confirmation_needs_its_token_and_its_rows(client, login_as, db, mee
     assert registered(db, meeting) == {}
     assert confirm(client, meeting, posted).status_code == 302
     assert registered(db, meeting) == {jan.id: True}
+
+
+# --- the table each attendee sat at, and people registered in advance -----------------------
+
+TABLE_HEADER = "naam;e-mail;postcode;organisatie;tafel"
+
+
+@pytest.fixture
+def tables(db, meeting) -> dict[str, ConsultationTable]:
+    """Three tables, numbered 1 to 3 in the order the meeting shows them."""
+    made = {topic: consultations.add_table(meeting, topic)
+            for topic in ("Wonen", "Tafel Zorg en welzijn", "Jeugd")}
+    db.session.commit()
+    return made
+
+
+def seats(db, meeting) -> dict[int, int | None]:
+    return dict(db.session.execute(select(Registration.stakeholder_id, Registration.table_id)
+                                   .where(Registration.consultation_id == meeting.id)).all())
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("Wonen", "Wonen"), ("  wONen ", "Wonen"), ("Tafel Wonen", "Wonen"),  # by topic
+    ("Zorg en Welzijn", "Tafel Zorg en welzijn"),         # the topic's "Tafel" left out
+    ("table zorg en  welzijn", "Tafel Zorg en welzijn"),  # "Table" for the topic's "Tafel"
+    ("3", "Jeugd"), ("Tafel 3", "Jeugd"), ("tafel3", "Jeugd"), ("Table 1", "Wonen"),  # number
+    ("", None),
+])
+def test_a_table_is_named_by_topic_or_number(text, topic):
+    tables = [ConsultationTable(topic=topic) for topic in ("Wonen", "Tafel Zorg en welzijn",
+                                                           "Jeugd")]
+    found = signin.resolve_table(text, tables)
+    assert (found.topic if found else None) == topic
+
+
+@pytest.mark.parametrize(("text", "topics", "message"), [
+    ("Tafel 4", ("Wonen", "Jeugd"),
+     "Unknown table “Tafel 4”: the tables of this meeting are Wonen, Jeugd."),
+    ("Zorg", ("Wonen", "Jeugd"), "Unknown table “Zorg”: the tables of this meeting are"),
+    ("Wonen", ("Wonen", "Tafel wonen"), "Table “Wonen” fits more than one table"),
+    ("1", (), "Unknown table “1”: this meeting has no tables."),
+])
+def test_a_table_that_fits_none_or_several_is_refused(app, text, topics, message):
+    with app.test_request_context(headers={"Accept-Language": "en"}), \
+            force_locale("en"), pytest.raises(DomainError) as refused:
+        signin.resolve_table(text, [ConsultationTable(topic=topic) for topic in topics])
+    assert message in refused.value.message
+
+
+def test_each_attendee_is_registered_at_the_table_on_the_list(client, login_as, db, meeting,
+                                                               tables):
+    anna = person("Anna Kuipers", email="anna@example.nl")
+    bram = person("Bram Post", email="bram@example.nl")
+    cor = person("Cor Visser", email="cor@example.nl")
+    gert = person("Gert Smit", email="gert@example.nl")
+    db.session.commit()
+    login_as("editor")
+    page = text(upload(client, meeting, csv_file([
+        ["Anna Kuipers", "anna@example.nl", "", "", "wonen"],          # the topic
+        ["Bram Post", "bram@example.nl", "", "", "Zorg en welzijn"],   # without "Tafel"
+        ["Cor Visser", "cor@example.nl", "", "", "3"],                 # the number
+        ["Dina Nieuw", "dina@example.nl", "", "", "Tafel 2"],          # a newcomer, numbered
+        ["Gert Smit", "gert@example.nl", "", "", "Tafel 9"],           # no such table
+    ], TABLE_HEADER)))
+    assert "Found: 3" in page and "Rows that cannot be used: 1" in page
+    assert "Unknown table “Tafel 9”: the tables of this meeting are Wonen, Tafel Zorg en " \
+        "welzijn, Jeugd." in page
+    posted = confirm_values(page)
+    assert str(gert.id) not in posted["stakeholder"]  # an unknown table: not ticked
+    response = confirm(client, meeting, posted)
+    assert response.status_code == 302, text(response)[:3000]
+    dina = db.session.scalar(select(Stakeholder).where(Stakeholder.name == "Dina Nieuw"))
+    assert seats(db, meeting) == {
+        anna.id: tables["Wonen"].id, bram.id: tables["Tafel Zorg en welzijn"].id,
+        cor.id: tables["Jeugd"].id, dina.id: tables["Tafel Zorg en welzijn"].id}
+    audited = [event.changes for event in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "register"))]
+    assert {"old": None, "new": tables["Jeugd"].id} in [c.get("table") for c in audited]
+
+
+def test_people_registered_in_advance_are_marked_attended_at_their_table(
+        client, login_as, db, meeting, tables):
+    frank = person("Frank de Boer", email="frank@example.nl")
+    greet = person("Greet Mol", email="greet@example.nl")
+    hans = person("Hans Bos", email="hans@example.nl")
+    consultations.register_participant(meeting, frank)  # did not come yet
+    consultations.register_participants(meeting, [greet], attended=True,  # already seated
+                                        seats={greet.id: tables["Wonen"].id})
+    db.session.commit()
+    login_as("editor")
+    content = csv_file([["Frank de Boer", "frank@example.nl", "", "", "Jeugd"],
+                        ["Greet Mol", "greet@example.nl", "", "", "1"],
+                        ["Hans Bos", "hans@example.nl", "", "", "Wonen"]], TABLE_HEADER)
+    page = text(upload(client, meeting, content))
+    assert "Already registered: 2" in page
+    assert "Registered in advance: confirm that they attended" in page
+    assert "Registered in advance, already marked as attended" in page
+    posted = confirm_values(page)
+    assert sorted(posted["stakeholder"]) == sorted(str(p.id) for p in (frank, greet, hans))
+    before = db.session.scalar(select(func.max(AuditEvent.id)))
+    response = confirm(client, meeting, posted)
+    assert response.status_code == 302, text(response)[:3000]
+    assert registered(db, meeting) == {frank.id: True, greet.id: True, hans.id: True}
+    assert seats(db, meeting) == {frank.id: tables["Jeugd"].id, greet.id: tables["Wonen"].id,
+                                  hans.id: tables["Wonen"].id}
+    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.id > before)
+                                     .order_by(AuditEvent.id)))
+    assert [event.action for event in events] == ["register", "attendance"]
+    assert events[1].changes["stakeholder"]["new"] == str([frank.id])  # lists as text
+    assert events[1].changes["table"]["new"] == str([frank.id])
+    assert "Registered: 1, of whom added to the register: 0. Registered in advance and now " \
+        "marked as attended: 1. Already registered, so skipped: 1." \
+        in text(client.get(response.location))
+
+
+def test_without_attended_people_registered_in_advance_are_left_alone(client, login_as, db,
+                                                                      meeting, tables):
+    frank = person("Frank de Boer", email="frank@example.nl")
+    consultations.register_participant(meeting, frank)
+    db.session.commit()
+    login_as("editor")
+    posted = confirm_values(text(upload(client, meeting, csv_file(
+        [["Frank de Boer", "frank@example.nl", "", "", "Jeugd"]], TABLE_HEADER))))
+    del posted["attended"]
+    assert confirm(client, meeting, posted).status_code == 302
+    assert registered(db, meeting) == {frank.id: False}
+    assert seats(db, meeting) == {frank.id: None}
+
+
+def test_a_registration_changed_since_the_check_is_a_conflict(client, login_as, db, meeting,
+                                                             tables):
+    frank = person("Frank de Boer", email="frank@example.nl")
+    anna = person("Anna Kuipers", email="anna@example.nl")
+    registration = consultations.register_participant(meeting, frank)
+    db.session.commit()
+    login_as("editor")
+    posted = confirm_values(text(upload(client, meeting, csv_file(
+        [["Frank de Boer", "frank@example.nl", "", "", "Jeugd"],
+         ["Anna Kuipers", "anna@example.nl", "", "", "Wonen"]], TABLE_HEADER))))
+    consultations.set_attendance(meeting, [], tables={registration.id: tables["Wonen"].id})
+    db.session.commit()  # a colleague seats him meanwhile
+    response = confirm(client, meeting, posted)
+    assert response.status_code == 400
+    assert "Someone else changed this while you were editing it." in text(response)
+    assert registered(db, meeting) == {frank.id: False}  # nothing of the list: not even Anna
+    assert seats(db, meeting) == {frank.id: tables["Wonen"].id}
+    assert anna.id not in registered(db, meeting)
+
+
+def test_a_table_renamed_since_the_check_refuses_its_rows(client, login_as, db, meeting,
+                                                          tables):
+    anna = person("Anna Kuipers", email="anna@example.nl")
+    db.session.commit()
+    login_as("editor")
+    posted = confirm_values(text(upload(client, meeting, csv_file(
+        [["Anna Kuipers", "anna@example.nl", "", "", "Jeugd"],
+         ["Dina Nieuw", "", "", "", "Jeugd"]], TABLE_HEADER))))
+    assert posted["stakeholder"] == [str(anna.id)] and posted["new"] == ["3"]
+    consultations.update_table(tables["Jeugd"], "Jongeren", facilitator=None, theme=None)
+    db.session.commit()
+    response = confirm(client, meeting, posted)
+    assert response.status_code == 400
+    assert "Row 2: Unknown table “Jeugd”" in text(response)
+    assert registered(db, meeting) == {}
+    posted = confirm_values(text(response))
+    assert "stakeholder" not in posted and "new" not in posted  # both rows unusable now
+
+
+def test_a_seat_at_another_meetings_table_is_refused(db, meeting, tables, plan):
+    other = consultations.create_consultation(plan, ConsultationData(
+        title="Tweede avond", format="bijeenkomst"))
+    anna = person("Anna Kuipers")
+    with pytest.raises(DomainError) as refused:
+        consultations.register_participants(other, [anna],
+                                            seats={anna.id: tables["Wonen"].id})
+    assert refused.value.field == "table"
+    new, _skipped = consultations.register_participants(meeting, [anna],
+                                                        seats={anna.id: tables["Wonen"].id})
+    assert new[0].table_id == tables["Wonen"].id
+
+
+def test_the_upload_page_explains_the_table_column(client, login_as, db, meeting, tables):
+    login_as("editor")
+    page = text(client.get(f"/consultations/{meeting.id}/signin"))
+    assert "<code>tafel</code>" in page and "table, tafelnummer" in page
+    assert "<ol aria-labelledby=\"signin-tables-title\"><li>Wonen</li><li>Tafel Zorg en " \
+        "welzijn</li><li>Jeugd</li></ol>" in page
+
+
+def test_the_check_page_with_tables_costs_the_same_queries_for_a_long_list(
+        client, login_as, db, meeting, tables, count_queries):
+    guests = [person(f"Gast {n:03d} Bos", email=f"gast{n}@example.nl") for n in range(200)]
+    for guest in guests[:50]:
+        consultations.register_participant(meeting, guest)
+    db.session.commit()
+    login_as("editor")
+    topics = ["Wonen", "2", "Tafel Jeugd", "Tafel 9"]
+
+    def queries(count: int) -> int:
+        content = csv_file([[f"Gast {n:03d} Bos", f"gast{n}@example.nl", "", "",
+                             topics[n % len(topics)]] for n in range(count)], TABLE_HEADER)
+        with count_queries() as counter:
+            response = upload(client, meeting, content)
+        assert response.status_code == 200
+        assert f"Rows that cannot be used: {count // 4}" in text(response)
+        return counter.count
+
+    queries(4)  # the first page of a session reads what the session keeps afterwards
+    small, large = queries(8), queries(200)
+    print(f"\nqueries of the check page with tables: {small} for 8 rows, {large} for 200 rows")
+    assert large == small <= 11

@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -167,7 +168,8 @@ def start_feedback(consultation_id: int) -> Any:
         return _refused(error, consultation, plan)
     count = db.session.scalar(select(func.count()).select_from(FeedbackLetter).where(
         FeedbackLetter.mailing_id == mailing.id))
-    flash(_("Feedback is on its way: %(count)d letters.", count=count), "success")
+    flash(ngettext("Feedback is on its way: %(num)d letter.",
+                   "Feedback is on its way: %(num)d letters.", count), "success")
     return redirect(_feedback_url(consultation.id, "mailings"))
 
 
@@ -197,7 +199,8 @@ def start_meeting_feedback(consultation_id: int) -> Any:
         return _refused(error, consultation, plan, feedback.MEETING)
     count = db.session.scalar(select(func.count()).select_from(FeedbackLetter).where(
         FeedbackLetter.mailing_id == mailing.id))
-    flash(_("Feedback to attendees is on its way: %(count)d letters.", count=count),
+    flash(ngettext("Feedback to attendees is on its way: %(num)d letter.",
+                   "Feedback to attendees is on its way: %(num)d letters.", count),
           "success")
     return redirect(_feedback_url(consultation.id, "mailings", feedback.MEETING))
 
@@ -307,7 +310,8 @@ def mark_posted(consultation_id: int) -> Any:
     if not saved:
         flash(" ".join(str(message) for message in form.form_errors), "error")
         return _feedback_page(consultation, plan, status=400, kind=kind)
-    flash(_("%(count)d letters are marked as sent.", count=len(marked)), "success")
+    flash(ngettext("%(num)d letter is marked as sent.", "%(num)d letters are marked as sent.",
+                   len(marked)), "success")
     return redirect(_feedback_url(consultation.id, "post", kind))
 
 

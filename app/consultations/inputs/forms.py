@@ -100,8 +100,32 @@ class ReactionPicker(StakeholderPicker):
         adviser typing a letter's sender confirms instead of picking."""
         if self.ids or self.multiple:
             return super().is_chosen(stakeholder_id)
-        offered = self.offered if self.search else []
-        return len(offered) == 1 and offered[0].id == stakeholder_id
+        only = self.only_match()
+        return only is not None and only.id == stakeholder_id
+
+    def only_match(self) -> Stakeholder | None:
+        """The one stakeholder the search text names (nothing chosen, exactly one found)."""
+        offered = self.offered if self.search and not self.ids else []
+        return offered[0] if len(offered) == 1 else None
+
+    def take_search(self) -> Stakeholder | None:
+        """Saving with a search text and nobody chosen: the search must name one stakeholder,
+        who is then the choice — so a letter's sender is typed and saved in one go. Several
+        or no matches refuse the save (the matches are offered), instead of recording the
+        reaction anonymously while a name stands in the search box."""
+        if self.ids or self.multiple or not self.search:
+            return None
+        only = self.only_match()
+        if only is not None:
+            self._take([only.id])
+            return only
+        if self.offered:
+            raise ValidationError(_l(
+                "Several stakeholders match “%(search)s”: choose one.", search=self.search))
+        raise ValidationError(_l(
+            "No stakeholder matches “%(search)s”. Type the sender in below as a new sender, "
+            "or empty the search box to record the reaction anonymously.",
+            search=self.search))
 
 
 def kind_choices(kinds: dict[str, InputKind]) -> list[tuple[str, Any]]:
@@ -255,6 +279,14 @@ class InputForm(DomainForm):
     def fill_choices(self, kinds: dict[str, InputKind], themes: Sequence[Theme]) -> None:
         self.kind.choices = kind_choices(kinds)
         self.theme_ids.choices = [(theme.id, theme.name) for theme in themes]
+
+    #: The sender the save took from the search text (see :meth:`ReactionPicker.take_search`).
+    taken_from_search: Stakeholder | None = None
+
+    def validate_stakeholder_id(self, field: ReactionPicker) -> None:
+        if (self.new_name.data or "").strip():
+            return  # a new sender typed in: the search was only a look in the register
+        self.taken_from_search = field.take_search()
 
     def validate_new_name(self, field: Any) -> None:
         if self.stakeholder_id.ids:

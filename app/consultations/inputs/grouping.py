@@ -34,8 +34,7 @@ from app.consultations.models import Consultation
 from app.consultations.rules import conflict_on_race, refuse_read_only_plan
 from app.database import db
 from app.errors import DomainError, check_version
-from app.jobs.models import Job
-from app.jobs.services import JobContext, job
+from app.jobs.services import JobContext, job, started_by
 from app.labels import register as register_label
 from app.stakeholders.services import BARE
 
@@ -266,9 +265,7 @@ def propose_groups_job(context: JobContext, consultation_id: int) -> dict[str, A
     consultation = db.session.get(Consultation, consultation_id)
     if consultation is None:
         return {"state": "gone"}
-    record = db.session.get(Job, context.job_id)
-    actor = db.session.get(User, record.created_by_id) \
-        if record is not None and record.created_by_id else None
+    actor = started_by(context.job_id)
     context.progress(10)
     made = replace_suggestions(consultation, actor=actor)
     db.session.commit()

@@ -23,12 +23,11 @@ from app.consultations.inputs import grouping, workspace
 from app.consultations.inputs.forms import short_text
 from app.consultations.inputs.models import SuggestedGroup
 from app.consultations.models import Consultation
-from app.consultations.pages import conflict, consultation_or_404, page
+from app.consultations.pages import conflict, consultation_or_404, municipality_today, page
 from app.database import db
 from app.edits import current_actor, form_errors, posted_ids, posted_version
 from app.forms import DomainForm
-from app.jobs.models import Job
-from app.jobs.services import enqueue, get_job
+from app.jobs.views import job_or_404, start_job
 from app.pagination import paginate
 from app.permissions import Permission, has_permission, require
 from app.plans.models import Plan
@@ -57,7 +56,8 @@ def _groups_page(consultation: Consultation, plan: Plan, *, status: int = 200,
                 consultation=consultation, page=listed, views=views, all_groups=everyone,
                 versions={group_id: version for group_id, _label, version in everyone},
                 staff=staff, staff_names=dict(staff), statuses=grouping.STATUSES,
-                progress=workspace.progress(consultation), themes=programme.themes_of(plan),
+                progress=workspace.progress(consultation, municipality_today()),
+                themes=programme.themes_of(plan),
                 editing=editing, refused=refused or [], short_text=short_text,
                 form=DomainForm(formdata=None))
 
@@ -75,23 +75,8 @@ def propose_groups(consultation_id: int) -> Any:
     consultation, _plan = consultation_or_404(consultation_id, editing=True)
     if not DomainForm().validate_on_submit():
         abort(400)
-    started = enqueue(grouping.KIND, {"consultation_id": consultation.id},
-                      user=current_actor())
-    return redirect(url_for("consultations.groups_job", consultation_id=consultation.id,
-                            job_id=started.id))
-
-
-def _groups_job(consultation: Consultation, job_id: str) -> Job:
-    """A grouping job of this consultation, shown to whoever started it and to
-    administrators."""
-    found = get_job(job_id)
-    if found is None or found.kind != grouping.KIND or \
-            found.params.get("consultation_id") != consultation.id:
-        abort(404)
-    if found.created_by_id != current_user.id and not has_permission(
-            current_user, Permission.MANAGE_INSTANCE):
-        abort(404)
-    return found
+    return start_job(grouping.KIND, {"consultation_id": consultation.id},
+                     "consultations.groups_job", consultation_id=consultation.id)
 
 
 @bp.route("/<int:consultation_id>/groups/jobs/<job_id>")
@@ -99,7 +84,7 @@ def _groups_job(consultation: Consultation, job_id: str) -> Job:
 def groups_job(consultation_id: int, job_id: str) -> Any:
     consultation, plan = consultation_or_404(consultation_id)
     return page("consultations/inputs/groups_job.html", plan, consultation=consultation,
-                job=_groups_job(consultation, job_id))
+                job=job_or_404(job_id, grouping.KIND, consultation_id=consultation.id))
 
 
 # --- changing a group -----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, func, select, update
@@ -347,10 +347,20 @@ class Filters:
     processed: str = ""
 
 
-def list_query(consultation: Consultation, filters: Filters) -> Select[tuple[Input]]:
-    """The consultation's inputs matching ``filters``, by number, with their senders."""
-    query = select(Input).where(Input.consultation_id == consultation.id)
-    for name in ("kind", "participant_group", "channel"):
+class SharedFilters(Protocol):
+    """What the input list's and the answer workspace's filters have in common."""
+
+    theme_id: int | None
+    table_id: int | None
+    late: str
+
+
+def filtered(query: Select[tuple[Input]], filters: SharedFilters,
+             equal: Sequence[str]) -> Select[tuple[Input]]:
+    """``query`` narrowed by the filters the input list and the workspace share: each column
+    in ``equal`` (kind, channel…) equal to the filter of that name, a theme, a table and
+    lateness ("yes" or "no"); an empty value filters nothing."""
+    for name in equal:
         if value := getattr(filters, name):
             query = query.where(getattr(Input, name) == value)
     if filters.theme_id is not None:
@@ -358,12 +368,19 @@ def list_query(consultation: Consultation, filters: Filters) -> Select[tuple[Inp
             InputTheme.theme_id == filters.theme_id)))
     if filters.table_id is not None:
         query = query.where(Input.table_id == filters.table_id)
+    if filters.late:
+        query = query.where(Input.late.is_(filters.late == "yes"))
+    return query
+
+
+def list_query(consultation: Consultation, filters: Filters) -> Select[tuple[Input]]:
+    """The consultation's inputs matching ``filters``, by number, with their senders."""
+    query = filtered(select(Input).where(Input.consultation_id == consultation.id), filters,
+                     ("kind", "participant_group", "channel"))
     answered = select(InputAnswer.input_id)
     if filters.answered:
         query = query.where(Input.id.in_(answered) if filters.answered == "yes"
                             else Input.id.not_in(answered))
-    if filters.late:
-        query = query.where(Input.late.is_(filters.late == "yes"))
     if filters.processed:
         query = query.where(Input.processed.is_(filters.processed == "yes"))
     return (query.options(joinedload(Input.stakeholder).options(*register.BARE))

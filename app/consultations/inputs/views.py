@@ -308,6 +308,10 @@ def new_input(consultation_id: int) -> Any:
         if saved:
             _remember_defaults(consultation, record)
             flash(_recorded_message(consultation, record), "success")
+            if form.taken_from_search is not None:
+                flash(_("From %(sender)s: the only match for “%(search)s” in the register.",
+                        sender=senders.name_and_contact(form.taken_from_search),
+                        search=form.stakeholder_id.search), "success")
             if form.new_sender() is not None:
                 added = db.session.get(Stakeholder, record.stakeholder_id)
                 flash(_("%(name)s has been added to the register.", name=added.name),

@@ -1,15 +1,19 @@
 """What the answer workspace lists: a consultation's inputs filtered by theme, kind, table,
-lateness, channel, answered or still open, a Dutch full-text query (:mod:`app.search`) and
-similarity to one input; how far answering is; and the inputs an answer form starts from.
+lateness, channel, answered or still open, suggested group, a Dutch full-text query
+(:mod:`app.search`) and similarity to one input; how far answering is; and the inputs an
+answer form starts from.
 
 The filters are a dataclass and :func:`list_query` one SELECT, as the register's list
-(:mod:`app.stakeholders.services`); the page only parses its form into :class:`Filters`.
+(:mod:`app.stakeholders.services`), built on the filters it shares with the input list
+(:func:`app.consultations.inputs.services.filtered`); the page only parses its form into
+:class:`Filters`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, false, func, select
@@ -71,17 +75,8 @@ def similar_ids(consultation_id: int, input_id: int) -> list[int]:
 
 
 def _matching(consultation: Consultation, filters: Filters) -> Select[tuple[Input]]:
-    query = select(Input).where(Input.consultation_id == consultation.id)
-    for name in ("kind", "channel"):
-        if value := getattr(filters, name):
-            query = query.where(getattr(Input, name) == value)
-    if filters.theme_id is not None:
-        query = query.where(Input.id.in_(select(InputTheme.input_id).where(
-            InputTheme.theme_id == filters.theme_id)))
-    if filters.table_id is not None:
-        query = query.where(Input.table_id == filters.table_id)
-    if filters.late:
-        query = query.where(Input.late.is_(filters.late == "yes"))
+    query = services.filtered(select(Input).where(Input.consultation_id == consultation.id),
+                              filters, ("kind", "channel"))
     if filters.status == OPEN:
         query = query.where(is_open())
     elif filters.status == ANSWERED:
@@ -123,10 +118,13 @@ class Progress:
     done: int
     total: int
     by_theme: dict[int, tuple[int, int]]
+    due_on: date | None = None  # the nota's due date, when set
+    days_left: int | None = None  # until it (negative: overdue), counted from ``today``
 
 
-def progress(consultation: Consultation) -> Progress:
-    """Two grouped queries, whatever the number of inputs."""
+def progress(consultation: Consultation, today: date | None = None) -> Progress:
+    """Two grouped queries, whatever the number of inputs; against the nota's due date when
+    the consultation has one and ``today`` is given."""
     waiting = is_open()
     still_open, total = db.session.execute(
         select(func.count().filter(waiting), func.count())
@@ -137,7 +135,9 @@ def progress(consultation: Consultation) -> Progress:
                     .join(Input, Input.id == InputTheme.input_id)
                     .where(Input.consultation_id == consultation.id)
                     .group_by(InputTheme.theme_id))}
-    return Progress(total - still_open, total, by_theme)
+    due_on = consultation.nota_due_on
+    days_left = (due_on - today).days if due_on and today else None
+    return Progress(total - still_open, total, by_theme, due_on, days_left)
 
 
 def chosen_inputs(consultation: Consultation, ids: Collection[int]) -> list[Input]:

@@ -35,18 +35,24 @@ class WorkspaceFilters(Form):
     table_id = SelectField(lazy_pgettext("meeting", "Table"), choices=[])
     late = SelectField(_l("Late"), choices=[])
     channel = SelectField(_l("Channel"), choices=[])
+    #: a suggested group (shown when the consultation has groups)
+    group_id = SelectField(_l("Group"), choices=[])
     status = SelectField(_l("Answered"), choices=[])
     per_page = SelectField(_l("Inputs per page"), choices=[])
     similar_to = HiddenField()
 
     def fill_choices(self, kinds: dict[str, InputKind], themes: Sequence[Theme],
-                     tables: Sequence[ConsultationTable] = ()) -> None:
+                     tables: Sequence[ConsultationTable] = (),
+                     groups: Sequence[tuple[int, str]] = ()) -> None:
+        """``groups``: the consultation's suggested groups as (id, label)."""
         every = [(NO_CHOICE, _l("All"))]
         self.theme_id.choices = every + [(str(theme.id), theme.name) for theme in themes]
         self.kind.choices = every + kind_choices(kinds)
         self.table_id.choices = every + [(str(table.id), table.topic) for table in tables]
         self.late.choices = every + YES_NO
         self.channel.choices = every + list(CHANNELS.items())
+        self.group_id.choices = [(NO_CHOICE, _l("All groups"))] + [
+            (str(group_id), label) for group_id, label in groups]
         self.status.choices = [(NO_CHOICE, _l("Open")), (ANSWERED, _l("Answered")),
                                (EVERY, _l("All"))]
         self.per_page.choices = [(NO_CHOICE, str(PAGE_SIZES[0]))] + [
@@ -80,7 +86,8 @@ class WorkspaceFilters(Form):
         return Filters(theme_id=number("theme_id"), kind=chosen.get("kind", ""),
                        table_id=number("table_id"), late=chosen.get("late", ""),
                        channel=chosen.get("channel", ""), status=chosen.get("status", OPEN),
-                       q=chosen.get("q", ""), similar_to=number("similar_to"))
+                       q=chosen.get("q", ""), similar_to=number("similar_to"),
+                       group_id=number("group_id"))
 
 
 class WorkspaceAnswerForm(AnswerForm):

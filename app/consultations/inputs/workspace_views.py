@@ -11,6 +11,7 @@ shows it again with the text and decision filled in and the chosen inputs kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.util import find_spec
 from typing import Any
 
@@ -19,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.consultations.blueprint import bp
-from app.consultations.inputs import answers, services, standard_answers, workspace
+from app.consultations.inputs import answers, grouping, services, standard_answers, workspace
 from app.consultations.inputs.forms import PAGE_SIZES, short_text
 from app.consultations.inputs.models import Input, InputTheme, StandardAnswer
 from app.consultations.inputs.workspace_forms import (
@@ -29,7 +30,13 @@ from app.consultations.inputs.workspace_forms import (
     WorkspaceFilters,
 )
 from app.consultations.models import Consultation, ConsultationTable
-from app.consultations.pages import conflict, consultation_or_404, form_status, page
+from app.consultations.pages import (
+    conflict,
+    consultation_or_404,
+    form_status,
+    municipality_today,
+    page,
+)
 from app.database import db
 from app.edits import (
     current_actor,
@@ -67,7 +74,8 @@ def _filters(consultation: Consultation, plan: Plan, args: Any
              ) -> tuple[WorkspaceFilters, dict[str, str], list[ConsultationTable]]:
     tables = _tables(consultation)
     filters = WorkspaceFilters(args)
-    filters.fill_choices(services.input_kinds(), programme.themes_of(plan), tables)
+    filters.fill_choices(services.input_kinds(), programme.themes_of(plan), tables,
+                         grouping.group_choices(consultation))
     chosen = filters.active()
     if not similarity_available():
         chosen.pop("similar_to", None)
@@ -97,11 +105,16 @@ def workspace_page(consultation_id: int) -> Any:
         abort(404)
     matching = {key: value for key, value in chosen.items() if key != "per_page"}
     unsimilar = {key: value for key, value in chosen.items() if key != "similar_to"}
+    # The group column and filter only where the consultation has groups (the filter's list).
+    has_groups = len(filters.group_id.choices) > 1
     return page("consultations/inputs/workspace.html", plan, consultation=consultation,
                 filters=filters, chosen=chosen, matching=matching, unsimilar=unsimilar,
-                page=listed, inputs=inputs,
+                page=listed, inputs=inputs, has_groups=has_groups,
+                input_groups=grouping.groups_of_inputs(
+                    item.id for item in inputs) if has_groups else {},
                 answers=answers.answer_of(inputs), similar=similar,
-                similar_offered=similarity_available(), progress=workspace.progress(consultation),
+                similar_offered=similarity_available(),
+                progress=workspace.progress(consultation, municipality_today()),
                 plan_themes=programme.themes_of(plan), max_selected=workspace.MAX_SELECTED,
                 **_rows(inputs, tables), **_labels())
 
@@ -289,43 +302,49 @@ def _refusal(form: StandardActionForm) -> None:
         flash(str(message), "error")
 
 
-@bp.route("/<int:consultation_id>/standard-answers/<int:standard_id>/remove",
-          methods=["POST"])
-@require(Permission.EDIT)
-def remove_standard_answer(consultation_id: int, standard_id: int) -> Any:
-    """Deleted when no answer used it, else archived (answers keep naming it)."""
+def _act_on_standard(consultation_id: int, standard_id: int,
+                     action: Callable[[StandardAnswer], Any],
+                     done: Callable[[Any, str], str]) -> Any:
+    """Archive, delete or restore one standard answer (a button with its version): ``action``
+    runs the service, ``done`` words its result for the flash message, given the title."""
     record, consultation, plan = _standard_or_404(consultation_id, standard_id)
     form = StandardActionForm()
     if not form.validate_on_submit():
         abort(400)
     title = record.title
+    result = None
     with form_errors(form, conflict=lambda: conflict(plan, lambda: [
             (field_label("title"), record.title, title)])) as saved:
-        archived = standard_answers.remove_standard_answer(
-            record, expected_version=posted_version(), actor=current_actor())
+        result = action(record)
     if saved:
-        flash(_("“%(title)s” has been archived: answers used it.", title=title) if archived
-              else _("“%(title)s” has been deleted.", title=title), "success")
+        flash(done(result, title), "success")
     else:
         _refusal(form)
     return redirect(_standards_url(consultation))
+
+
+@bp.route("/<int:consultation_id>/standard-answers/<int:standard_id>/remove",
+          methods=["POST"])
+@require(Permission.EDIT)
+def remove_standard_answer(consultation_id: int, standard_id: int) -> Any:
+    """Deleted when no answer used it, else archived (answers keep naming it)."""
+    def done(archived: bool, title: str) -> str:
+        if archived:
+            return _("“%(title)s” has been archived: answers used it.", title=title)
+        return _("“%(title)s” has been deleted.", title=title)
+
+    return _act_on_standard(
+        consultation_id, standard_id,
+        lambda record: standard_answers.remove_standard_answer(
+            record, expected_version=posted_version(), actor=current_actor()), done)
 
 
 @bp.route("/<int:consultation_id>/standard-answers/<int:standard_id>/restore",
           methods=["POST"])
 @require(Permission.EDIT)
 def restore_standard_answer(consultation_id: int, standard_id: int) -> Any:
-    record, consultation, plan = _standard_or_404(consultation_id, standard_id)
-    form = StandardActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    title = record.title
-    with form_errors(form, conflict=lambda: conflict(plan, lambda: [
-            (field_label("title"), record.title, title)])) as saved:
-        standard_answers.restore_standard_answer(
-            record, expected_version=posted_version(), actor=current_actor())
-    if saved:
-        flash(_("“%(title)s” is offered again.", title=title), "success")
-    else:
-        _refusal(form)
-    return redirect(_standards_url(consultation))
+    return _act_on_standard(
+        consultation_id, standard_id,
+        lambda record: standard_answers.restore_standard_answer(
+            record, expected_version=posted_version(), actor=current_actor()),
+        lambda _result, title: _("“%(title)s” is offered again.", title=title))

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -97,7 +98,8 @@ def labels() -> dict[str, str]:
     return {
         "title": _("Meeting report"), "date": _("Date"), "place": _("Place"),
         "attendees": _("Attendees"), "organisations": _("Organisations present"),
-        "table": _("Table"), "theme": term("theme"), "facilitator": _("Facilitator"),
+        "table": pgettext("meeting", "Table"), "theme": term("theme"),
+        "facilitator": _("Facilitator"),
         "input": _("Input"), "done": _("What was done with it"), "summary": _("Summary"),
         "count": _("Number of inputs"), "total": _("Total"), "page": _("Page"),
         "generated": _("Generated on"), "no_input": _("No input was recorded at this table."),

@@ -18,14 +18,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.audit.services import audit
-from app.auth.models import User
 from app.consultations.models import Consultation
 from app.consultations.nota import render as nota_render
 from app.consultations.nota.content import collect
 from app.consultations.nota.models import Nota
 from app.database import db
-from app.jobs.models import Job
-from app.jobs.services import JobContext, job
+from app.jobs.services import JobContext, job, started_by
 from app.labels import register as register_label
 
 KIND = "consultations.nota"
@@ -129,9 +127,7 @@ def nota_job(context: JobContext, consultation_id: int) -> dict[str, Any]:
     consultation = db.session.get(Consultation, consultation_id)
     if consultation is None:
         return {"state": "gone"}
-    record = db.session.get(Job, context.job_id)
-    actor = db.session.get(User, record.created_by_id) \
-        if record is not None and record.created_by_id else None
+    actor = started_by(context.job_id)
     # SQLite admits one writer at a time; progress is written in its own short transaction,
     # and nothing is written here before the files are done.
     nota, seconds = generate(consultation, actor=actor, job_id=context.job_id,

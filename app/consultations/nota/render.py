@@ -168,23 +168,27 @@ def _css(content: NotaContent) -> str:
     return render_template("consultations/nota/document.css", primary=primary, accent=accent)
 
 
-def html(content: NotaContent) -> bytes:
-    """A standalone page: its style inside, its logo as a data URI, nothing to fetch."""
+def html_page(template: str, content: Any, css: str, **values: Any) -> bytes:
+    """A standalone page of the nota or the meeting report: its style inside, its logo as a
+    data URI, nothing to fetch."""
     logo = local_image(content.branding.logo)
     logo_uri = (f"data:{logo[1]};base64,{base64.b64encode(logo[0]).decode()}"
                 if logo else None)
     locale = get_locale()
-    page = render_template("consultations/nota/document.html", nota=content,
-                           labels=content.labels, intro=introduction(content),
-                           css=_css(content), logo=logo_uri,
-                           heading=lambda entry: _heading(content.labels, entry),
-                           line=lambda reaction: _line(content.labels, reaction),
-                           change=lambda entry: _change(content, entry),
-                           markdown=render_markdown, index=index_rows(content),
-                           index_text=lambda reaction, entry: _index_text(
-                               content.labels, reaction, entry),
-                           lang=locale.language if locale else "nl")
+    page = render_template(template, labels=content.labels, css=css, logo=logo_uri,
+                           lang=locale.language if locale else "nl", **values)
     return page.encode("utf-8")
+
+
+def html(content: NotaContent) -> bytes:
+    return html_page("consultations/nota/document.html", content, _css(content),
+                     nota=content, intro=introduction(content),
+                     heading=lambda entry: _heading(content.labels, entry),
+                     line=lambda reaction: _line(content.labels, reaction),
+                     change=lambda entry: _change(content, entry),
+                     markdown=render_markdown, index=index_rows(content),
+                     index_text=lambda reaction, entry: _index_text(
+                         content.labels, reaction, entry))
 
 
 STYLE_ELEMENT = re.compile(rb"<style>(.*?)</style>", re.S)
@@ -273,27 +277,57 @@ def _pdf_house_style(content: NotaContent, primary: Any, accent: Any) -> Any:
     return house_style
 
 
-def _pdf_decisions(content: NotaContent, styles: dict[str, Any], primary: Any,
-                   accent: Any) -> list[Any]:
-    """The table of decisions with their counts and the total."""
+def pdf_start(content: Any) -> tuple[Any, Any, dict[str, Any], list[Any]]:
+    """How the nota and the meeting report begin: the primary and accent colours, the
+    paragraph styles, and the title with the plan and the consultation under it."""
+    from reportlab.lib import colors
+
+    primary = colors.HexColor(_colour(content.branding.primary_colour, DEFAULT_PRIMARY))
+    accent = colors.HexColor(_colour(content.branding.accent_colour, DEFAULT_ACCENT))
+    styles = _pdf_styles(primary)
+    return primary, accent, styles, [
+        SteadyParagraph(_text(content.labels["title"]), styles["title"]),
+        SteadyParagraph(_text(f"{content.plan_title} — {content.consultation_title}"),
+                        styles["subtitle"])]
+
+
+def pdf_counts(content: Any, head: str, counts: Any, total: int, styles: dict[str, Any],
+               primary: Any, accent: Any) -> list[Any]:
+    """A table of ``counts`` (label, count) under ``head`` — the nota's decisions, the
+    report's outcomes — and the total."""
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-    if not content.decisions:
-        return []
     labels, body, number_style = content.labels, styles["body"], styles["number"]
-    rows = [[Paragraph(f"<b>{_text(labels['decision'])}</b>", body),
+    rows = [[Paragraph(f"<b>{_text(head)}</b>", body),
              Paragraph(f"<b>{_text(labels['count'])}</b>", number_style)]]
     rows += [[Paragraph(_text(label), body), Paragraph(str(count), number_style)]
-             for label, count in content.decisions]
+             for label, count in counts]
     rows.append([Paragraph(f"<b>{_text(labels['total'])}</b>", body),
-                 Paragraph(f"<b>{content.reactions}</b>", number_style)])
+                 Paragraph(f"<b>{total}</b>", number_style)])
     table = Table(rows, colWidths=[110 * mm, 30 * mm], hAlign="LEFT")
     table.setStyle(TableStyle([
         ("LINEBELOW", (0, 0), (-1, 0), 1.5, accent),
         ("LINEABOVE", (0, -1), (-1, -1), 0.5, primary),
         ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return [Spacer(1, 4), table]
+
+
+def pdf_file(content: Any, story: list[Any], primary: Any, accent: Any) -> bytes:
+    """The story on A4 pages in the house style, laid out until the pages named by a
+    contents or an index hold still (ReportLab's ``multiBuild``: a story without them is
+    laid out once)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+
+    output = io.BytesIO()
+    document = NotaDocTemplate(
+        output, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=28 * mm,
+        bottomMargin=20 * mm, title=f"{content.labels['title']} — {content.consultation_title}",
+        author=content.branding.municipality)
+    house_style = _pdf_house_style(content, primary, accent)
+    document.multiBuild(story, onFirstPage=house_style, onLaterPages=house_style)
+    return output.getvalue()
 
 
 def _pdf_entry(content: NotaContent, entry: Entry, styles: dict[str, Any],
@@ -376,35 +410,19 @@ def _pdf_index(content: NotaContent, styles: dict[str, Any]) -> list[Any]:
 def pdf(content: NotaContent) -> bytes:
     """The PDF, laid out until the pages named by the contents and the index hold still
     (ReportLab's ``multiBuild``; two passes, as both are seeded with their lines)."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-
-
-    primary = colors.HexColor(_colour(content.branding.primary_colour, DEFAULT_PRIMARY))
-    accent = colors.HexColor(_colour(content.branding.accent_colour, DEFAULT_ACCENT))
+    primary, accent, styles, story = pdf_start(content)
     labels = content.labels
-    styles = _pdf_styles(primary)
-    story: list[Any] = [
-        SteadyParagraph(_text(labels["title"]), styles["title"]),
-        SteadyParagraph(_text(f"{content.plan_title} — {content.consultation_title}"),
-                  styles["subtitle"]),
+    story += [
         *_pdf_contents(content, styles),
         marked(_text(labels["introduction"]), styles["heading"],
                contents_mark(0, labels["introduction"], INTRODUCTION_KEY)),
         *[SteadyParagraph(_text(line), styles["body"]) for line in introduction(content)],
-        *_pdf_decisions(content, styles, primary, accent),
+        *(pdf_counts(content, labels["decision"], content.decisions, content.reactions,
+                     styles, primary, accent) if content.decisions else []),
         *_pdf_entries(content, styles, accent),
         *_pdf_index(content, styles),
     ]
-    output = io.BytesIO()
-    document = NotaDocTemplate(
-        output, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=28 * mm,
-        bottomMargin=20 * mm, title=f"{labels['title']} — {content.consultation_title}",
-        author=content.branding.municipality)
-    house_style = _pdf_house_style(content, primary, accent)
-    document.multiBuild(story, onFirstPage=house_style, onLaterPages=house_style)
-    return output.getvalue()
+    return pdf_file(content, story, primary, accent)
 
 
 # --- DOCX -----------------------------------------------------------------------------------
@@ -453,28 +471,42 @@ class _Flow:
         return paragraph
 
 
-def _docx_decisions(document: Any, content: NotaContent, primary_hex: str,
-                    accent_hex: str) -> None:
-    """The table of decisions with their counts, the head in the primary colour and the
-    total in the accent colour."""
+def docx_counts(document: Any, content: Any, head: str, counts: Any, total: int,
+                primary_hex: str, accent_hex: str) -> None:
+    """A table of ``counts`` (label, count) under ``head`` — the nota's decisions, the
+    report's outcomes — its head in the primary colour and the total in the accent colour."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import RGBColor
 
     labels = content.labels
     table = document.add_table(rows=1, cols=2)
     table.style = document.styles["Table Grid"]
-    head = table.rows[0].cells
-    for cell, text in zip(head, (labels["decision"], labels["count"]), strict=True):
+    for cell, text in zip(table.rows[0].cells, (head, labels["count"]), strict=True):
         run = cell.paragraphs[0].add_run(text)
         run.bold, run.font.color.rgb = True, RGBColor(0xFF, 0xFF, 0xFF)
         _shade(cell, primary_hex)
-    for label, count in [*content.decisions, (labels["total"], content.reactions)]:
+    for label, count in [*counts, (labels["total"], total)]:
         cells = table.add_row().cells
-        cells[0].text = label
-        cells[1].text = str(count)
+        cells[0].text, cells[1].text = label, str(count)
         cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _shade(table.rows[-1].cells[0], accent_hex)
-    _shade(table.rows[-1].cells[1], accent_hex)
+    for cell in table.rows[-1].cells:
+        _shade(cell, accent_hex)
+
+
+def docx_start(content: Any) -> tuple[Any, str, str]:
+    """How the nota and the meeting report begin: a document in the house style with the
+    title and the plan and the consultation under it; with the primary and accent colours
+    (hex) for what follows."""
+    from docx import Document
+    from docx.shared import RGBColor
+
+    primary_hex = _colour(content.branding.primary_colour, DEFAULT_PRIMARY)
+    accent_hex = _colour(content.branding.accent_colour, DEFAULT_ACCENT)
+    document = Document()
+    _docx_setup(document, content, RGBColor.from_string(primary_hex.lstrip("#").upper()))
+    document.add_paragraph(content.labels["title"], style="Title")
+    document.add_paragraph(f"{content.plan_title} — {content.consultation_title}")
+    return document, primary_hex, accent_hex
 
 
 def _docx_setup(document: Any, content: NotaContent, primary: Any) -> None:
@@ -576,28 +608,21 @@ def _docx_index(flow: _Flow, content: NotaContent, marks: Bookmarks, h1: str) ->
 
 
 def docx(content: NotaContent) -> bytes:
-    from docx import Document
     from docx.shared import RGBColor
 
-
-    primary_hex = _colour(content.branding.primary_colour, DEFAULT_PRIMARY)
-    primary = RGBColor.from_string(primary_hex.lstrip("#").upper())
-    accent_hex = _colour(content.branding.accent_colour, DEFAULT_ACCENT)
+    document, primary_hex, accent_hex = docx_start(content)
     labels = content.labels
-    document = Document()
-    _docx_setup(document, content, primary)
     styles = document.styles
     h1, h2, h3 = (styles[name].style_id for name in ("Heading 1", "Heading 2", "Heading 3"))
     marks = Bookmarks()
-    document.add_paragraph(labels["title"], style=styles["Title"])
-    document.add_paragraph(f"{content.plan_title} — {content.consultation_title}")
-    _docx_contents(document, content, primary)
+    _docx_contents(document, content, RGBColor.from_string(primary_hex.lstrip("#").upper()))
     marks.add(document.add_paragraph(labels["introduction"], style=styles["Heading 1"]),
               INTRODUCTION_KEY)
     for line in introduction(content):
         document.add_paragraph(line)
     if content.decisions:
-        _docx_decisions(document, content, primary_hex, accent_hex)
+        docx_counts(document, content, labels["decision"], content.decisions,
+                    content.reactions, primary_hex, accent_hex)
     flow = _Flow(document)
     for position, group in enumerate(content.groups, start=1):
         marks.add(flow.paragraph(group.title, h1), group_key(position))

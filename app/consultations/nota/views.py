@@ -25,8 +25,7 @@ from app.consultations.pages import conflict, consultation_or_404, form_status, 
 from app.database import db
 from app.edits import current_actor, form_errors, posted_versions
 from app.forms import ConfirmForm
-from app.jobs.models import Job
-from app.jobs.services import enqueue, get_job
+from app.jobs.views import job_or_404, start_job
 from app.permissions import Permission, has_permission, require
 from app.plans.rules import read_only_reason
 
@@ -58,29 +57,15 @@ def generate_nota(consultation_id: int) -> Any:
     consultation, _plan = consultation_or_404(consultation_id, editing=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    started = enqueue(notas.KIND, {"consultation_id": consultation.id},
-                      user=current_actor())
-    return redirect(url_for("consultations.nota_job", consultation_id=consultation.id,
-                            job_id=started.id))
-
-
-def _nota_job(consultation: Consultation, job_id: str) -> Job:
-    """A nota job of this consultation, shown to whoever started it and to administrators."""
-    found = get_job(job_id)
-    if found is None or found.kind != notas.KIND or \
-            found.params.get("consultation_id") != consultation.id:
-        abort(404)
-    if found.created_by_id != current_user.id and not has_permission(
-            current_user, Permission.MANAGE_INSTANCE):
-        abort(404)
-    return found
+    return start_job(notas.KIND, {"consultation_id": consultation.id},
+                     "consultations.nota_job", consultation_id=consultation.id)
 
 
 @bp.route("/<int:consultation_id>/nota/jobs/<job_id>")
 @require(Permission.EDIT)
 def nota_job(consultation_id: int, job_id: str) -> Any:
     consultation, plan = consultation_or_404(consultation_id)
-    found = _nota_job(consultation, job_id)
+    found = job_or_404(job_id, notas.KIND, consultation_id=consultation.id)
     result = found.result or {}
     made = db.session.get(Nota, result["nota_id"]) if result.get("nota_id") else None
     return page("consultations/nota/job.html", plan, consultation=consultation, job=found,

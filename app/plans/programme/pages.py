@@ -4,9 +4,8 @@ plan is not found), the page in the plan's layout, and the conflict page of a st
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, render_template, request, url_for
 from sqlalchemy import select
@@ -80,4 +79,4 @@ def action_url(plan: Plan, action: Action) -> str:
 
 def today() -> date:
     """Today in the municipality's time zone."""
-    return datetime.now(ZoneInfo(current_app.config["KOERS_MUNICIPALITY"].timezone)).date()
+    return current_app.config["KOERS_MUNICIPALITY"].today()
