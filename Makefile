@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export KOERS_MUNICIPALITY ?= demo
 
-.PHONY: run test test-postgres test-plugins lint translations translations-compile install clean
+.PHONY: run test test-postgres test-plugins lint translations translations-compile install clean assets
 
 $(STAMP): pyproject.toml $(wildcard plugins/koers-*/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,21 @@ $(STAMP): pyproject.toml $(wildcard plugins/koers-*/pyproject.toml)
 	set -e; for plugin in plugins/koers-*/; do $(BIN)/python -m pip install --quiet -e "$$plugin"; done
 	touch $(STAMP)
 
-install: $(STAMP) translations-compile
+install: $(STAMP) translations-compile assets
+
+## The NL Design System stylesheets in app/static/vendor/nlds: committed copies of the versions
+## package-lock.json pins. Only after the pins change does this need npm (Debian: apt-get install npm).
+assets: $(STAMP)
+	@if $(BIN)/python -m app.theming.vendor --check >/dev/null; then \
+		echo "NL Design System files: the pinned versions (app/static/vendor/nlds)"; \
+	elif command -v npm >/dev/null 2>&1; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && \
+		$(BIN)/python -m app.theming.vendor; \
+	else \
+		$(BIN)/python -m app.theming.vendor --check; \
+		echo "The NL Design System files differ from package-lock.json and npm is missing:"; \
+		echo "install it (Debian: apt-get install npm), then run make assets."; exit 1; \
+	fi
 
 ## Serve the demo instance on SQLite at http://$(HOST):$(PORT); data is kept between runs.
 run: install

@@ -216,9 +216,12 @@ def _register_request_hooks(app: Flask) -> None:
     from app.labels import TEMPLATE_HELPERS
     from app.plugins.ui import navigation, render_slot
     from app.terms import term
+    from app.theming import themes
+    from app.theming.components import input_component, ui
 
     app.jinja_env.globals.update(TEMPLATE_HELPERS, term=term, slot=render_slot,
-                                 navigation=navigation)
+                                 navigation=navigation, ui=ui,
+                                 input_component=input_component)
 
     @app.context_processor
     def template_helpers() -> dict[str, Any]:
@@ -227,4 +230,6 @@ def _register_request_hooks(app: Flask) -> None:
             "can": lambda permission, resource=None: has_permission(
                 current_user, Permission(permission), resource),
             "logout_form": ConfirmForm,
+            "theme_classes": lambda: themes.theme_classes(app.config["KOERS_MUNICIPALITY"]),
+            "stylesheets": lambda: themes.stylesheets(app.config["KOERS_MUNICIPALITY"]),
         }

@@ -35,6 +35,12 @@ class Municipality:
     primary_colour: str = "#154273"
     accent_colour: str = "#ffb612"
     logo: Path | None = None
+    # An NL Design System tokens stylesheet of the municipality's own brand and the class on
+    # the page root that selects it (docs/design.md); both optional.
+    tokens_css: Path | None = None
+    theme_class: str | None = None
+    # What the toegankelijkheidsverklaring says: the [accessibility] table, as written.
+    accessibility: Mapping[str, Any] = field(default_factory=dict)
     inspection_weeks: int = 6
     apply_termijnenwet: bool = True
     # Days a royal decree made equal to a holiday (Atw art. 3(2)) beyond the core's list.
@@ -50,6 +56,12 @@ class Municipality:
         return datetime.now(ZoneInfo(self.timezone)).date()
 
 
+#: The status of the Dutch model statement (Besluit digitale toegankelijkheid overheid):
+#: A fully compliant, B partly compliant, C first measures taken, D not compliant,
+#: E no statement yet; the letters are the model's own.
+ACCESSIBILITY_STATUSES = ("A", "B", "C", "D", "E")
+CSS_CLASS = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
+
 #: key -> (type, description of a valid value) per table of municipality.toml
 SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "municipality": {
@@ -62,6 +74,21 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "primary_colour": (str, "a colour as #rrggbb"),
         "accent_colour": (str, "a colour as #rrggbb"),
         "logo": (str, "a file name inside the municipality folder, e.g. \"logo.svg\""),
+        "tokens_css": (str, "a CSS file of design tokens inside the municipality folder, "
+                            "e.g. \"tokens/theme.css\""),
+        "theme_class": (str, "the class its tokens are declared under, e.g. \"denhaag-theme\""),
+    },
+    "accessibility": {
+        "status": (str, "one of " + ", ".join(ACCESSIBILITY_STATUSES)),
+        "statement_date": (date, "the date the statement was drawn up, e.g. 2026-12-01"),
+        "evaluation": (str, "the evaluation done, e.g. \"WCAG-EM audit of the core pages\""),
+        "evaluated_on": (date, "the date of the evaluation, e.g. 2026-11-20"),
+        "evaluated_by": (str, "who evaluated it, e.g. \"Stichting Accessibility\""),
+        "report_url": (str, "the web address of the evaluation report"),
+        "limitations": (list, "a list of known limitations, each a sentence"),
+        "measures": (list, "a list of measures being taken, each a sentence"),
+        "contact_email": (str, "an e-mail address for accessibility questions"),
+        "contact_phone": (str, "a telephone number for accessibility questions"),
     },
     "procedure": {
         "inspection_weeks": (int, "a whole number of weeks between 1 and 26"),
@@ -92,13 +119,7 @@ def load_municipality(folder: Path) -> Municipality:
     source = str(path)
     values, plugin_settings = _typed_values(source, read_toml(path))
     _check_values(source, values)
-    logo = None
-    if "branding.logo" in values:
-        logo = (folder / values["branding.logo"]).resolve()
-        if not logo.is_file() or folder.resolve() not in logo.parents:
-            raise ConfigError(source, "branding.logo", f"points to {values['branding.logo']!r}, "
-                              "which is not a file in the municipality folder",
-                              "put the logo file next to municipality.toml or remove the key")
+    logo = _file_in_folder(source, folder, values, "branding.logo", "the logo file")
     return Municipality(
         slug=folder.name,
         name=values["municipality.name"].strip(),
@@ -109,11 +130,29 @@ def load_municipality(folder: Path) -> Municipality:
         primary_colour=values.get("branding.primary_colour", "#154273"),
         accent_colour=values.get("branding.accent_colour", "#ffb612"),
         logo=logo,
+        tokens_css=_file_in_folder(source, folder, values, "branding.tokens_css",
+                                   "the design tokens file"),
+        theme_class=values.get("branding.theme_class"),
+        accessibility={key.split(".", 1)[1]: value for key, value in values.items()
+                       if key.startswith("accessibility.")},
         inspection_weeks=values.get("procedure.inspection_weeks", 6),
         apply_termijnenwet=values.get("procedure.apply_termijnenwet", True),
         atw_equal_days=tuple(sorted(set(values.get("procedure.atw_equal_days", [])))),
         plugin_settings=plugin_settings,
     )
+
+
+def _file_in_folder(source: str, folder: Path, values: Mapping[str, Any], key: str,
+                    what: str) -> Path | None:
+    """The file a setting names, which must lie inside the municipality folder."""
+    if key not in values:
+        return None
+    path = (folder / values[key]).resolve()
+    if not path.is_file() or folder.resolve() not in path.parents:
+        raise ConfigError(source, key, f"points to {values[key]!r}, which is not a file in the "
+                          "municipality folder", f"put {what} next to municipality.toml or "
+                          "remove the key")
+    return path
 
 
 def _typed_values(source: str, data: Mapping[str, Any],
@@ -164,6 +203,21 @@ def _check_values(source: str, values: Mapping[str, Any]) -> None:
         if colour is not None and not HEX_COLOUR.match(colour):
             raise ConfigError(source, f"branding.{key}", f"is {colour!r}",
                               "write the colour as #rrggbb, e.g. #154273")
+    theme_class = values.get("branding.theme_class")
+    if theme_class is not None and not CSS_CLASS.match(theme_class):
+        raise ConfigError(source, "branding.theme_class", f"is {theme_class!r}",
+                          "write one CSS class name, e.g. \"denhaag-theme\"")
+    if ("branding.theme_class" in values) != ("branding.tokens_css" in values):
+        raise ConfigError(source, "branding.tokens_css", "and branding.theme_class go together",
+                          "set both: the file and the class its tokens are declared under")
+    status = values.get("accessibility.status")
+    if status is not None and status not in ACCESSIBILITY_STATUSES:
+        raise ConfigError(source, "accessibility.status", f"is {status!r}",
+                          "use one of " + ", ".join(ACCESSIBILITY_STATUSES))
+    for key in ("accessibility.limitations", "accessibility.measures"):
+        items = values.get(key, [])
+        if not all(isinstance(item, str) and item.strip() for item in items):
+            raise ConfigError(source, key, f"is {items!r}", "list sentences, e.g. [\"…\"]")
     plugins = values.get("plugins.enabled", [])
     if not all(isinstance(p, str) and p for p in plugins) or len(set(plugins)) != len(plugins):
         raise ConfigError(source, "plugins.enabled", "must list each plugin name once",

@@ -3,7 +3,7 @@
 Plugins import only this module (an import-linter contract enforces it). Its version is
 ``API_VERSION``; a plugin declares the range it supports at module level::
 
-    koers_api = ">=1.2,<2"
+    koers_api = ">=1.3,<2"
 
 Anything not exported here is internal and may change without notice. Plugins read core
 records (the models, the read helpers below) but never write core tables directly: they go
@@ -46,7 +46,7 @@ from app.plugins.hookspecs import hookimpl
 from app.plugins.manager import API_VERSION
 from app.plugins.settings import Setting
 from app.plugins.translations import PluginTranslations, plugin_domain
-from app.plugins.types import NavItem, SlotContent, Widget
+from app.plugins.types import NavItem, SlotContent, ThemeStylesheet, Widget
 from app.plugins.ui import SLOTS
 from app.stakeholders.models import Stakeholder
 from app.stakeholders.services import Category
@@ -96,6 +96,7 @@ __all__ = [
     "Stakeholder",
     "State",
     "Theme",
+    "ThemeStylesheet",
     "Transition",
     "UTCDateTime",
     "Widget",

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     jsonify,
     redirect,
@@ -22,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.database import db
 from app.permissions import Permission, public, require
 from app.plugins.ui import dashboard_widgets
+from app.theming import themes
 
 bp = Blueprint("main", __name__)
 
@@ -103,15 +105,21 @@ def _no_store(response: Response) -> Response:
 @bp.route("/branding/theme.css")
 @public
 def theme_css() -> Response:
-    """The municipality's colours as CSS custom properties (no inline styles: CSP)."""
+    """The municipality's colours as design tokens (a stylesheet: no inline styles, CSP)."""
     municipality = current_app.config["KOERS_MUNICIPALITY"]
-    css = (":root {\n"
-           f"  --koers-primary: {municipality.primary_colour};\n"
-           f"  --koers-accent: {municipality.accent_colour};\n"
-           "}\n")
-    response = current_app.response_class(css, mimetype="text/css")
+    response = current_app.response_class(themes.theme_css(municipality), mimetype="text/css")
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@bp.route("/branding/tokens.css")
+@public
+def tokens_css() -> Response:
+    """The municipality's own design tokens file (``branding.tokens_css``), if it has one."""
+    municipality = current_app.config["KOERS_MUNICIPALITY"]
+    if municipality.tokens_css is None:
+        abort(404)
+    return send_file(municipality.tokens_css, mimetype="text/css", max_age=300)
 
 
 @bp.route("/favicon.ico")
@@ -126,7 +134,5 @@ def favicon() -> Response:
 def logo() -> Response:
     municipality = current_app.config["KOERS_MUNICIPALITY"]
     if municipality.logo is None:
-        from flask import abort
-
         abort(404)
     return send_file(municipality.logo, max_age=300)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from app.plans.models import Transition as TransitionRecord
     from app.plans.services import PlanKind
     from app.plugins.settings import Setting
-    from app.plugins.types import NavItem, SlotContent, Widget
+    from app.plugins.types import NavItem, SlotContent, ThemeStylesheet, Widget
     from app.stakeholders.services import Category
     from app.workflow import Transition, Workflow
 
@@ -83,6 +83,13 @@ def dashboard_widgets(user: Any) -> list[Widget]:
     Runs when the dashboard is shown. Collected; sorted by ``priority`` (lower first). A
     widget whose rendering raises is replaced by an error box naming the plugin.
     """
+
+
+@hookspec
+def theme_stylesheets() -> list[ThemeStylesheet]:
+    """Design-token stylesheets from the plugin's ``static/`` folder that theme every page
+    (API 1.3): a municipality's brand tokens shipped as a plugin. They load after the
+    municipality's own colours, in plugin order; see docs/design.md."""
 
 
 @hookspec

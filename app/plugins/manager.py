@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "koers.plugins"
 #: The version of ``app.plugin_api``; plugins declare the range they work with (``koers_api``).
-API_VERSION = "1.2"
+API_VERSION = "1.3"
 
 
 @dataclass

@@ -49,6 +49,18 @@ class SlotContent:
     plugin: str = ""  # filled in by the core
 
 
+@dataclass(frozen=True)
+class ThemeStylesheet:
+    """A design-tokens stylesheet in the plugin's ``static/`` folder (API 1.3).
+
+    It is loaded after the municipality's theme; ``theme_class`` is the class its tokens are
+    declared under (a brand token package's own, such as ``denhaag-theme``), added to the
+    page root so they apply."""
+
+    filename: str
+    theme_class: str | None = None
+
+
 class PluginFailure:
     """What a hook call isolated from a failing plugin returns in place of a result."""
 

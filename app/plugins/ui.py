@@ -22,6 +22,7 @@ from app.permissions import Permission, has_permission
 from app.plugins.names import CORE
 from app.plugins.translations import plugin_domain
 from app.plugins.types import NavItem, PluginFailure
+from app.theming.components import ui
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,8 @@ def error_box(plugin: str, where: str) -> Markup:
     message = _("The plugin “%(plugin)s” could not show its part of this page (%(where)s). "
                 "The error has been logged; the rest of the page works.",
                 plugin=plugin, where=where)
-    return Markup('<div class="notice notice--error plugin-error" role="alert">{}</div>').format(
-        message)
+    return Markup('<div class="{} plugin-error" role="alert">{}</div>').format(
+        ui("alert", "error"), message)
 
 
 def safe_render(plugin: str, where: str, render: Callable[[], str]) -> Markup:

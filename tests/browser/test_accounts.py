@@ -100,7 +100,7 @@ def test_create_an_account_then_its_first_sign_in(browser_page, axe_check, signe
     # The colleague signs in with the one-time password and must choose their own first.
     sign_in("nina.nieuw@koers.example", one_time_password)
     expect(page).to_have_url(re.compile(r"/profile$"))
-    expect(page.locator(".notice--info").first).to_be_visible()
+    expect(page.locator(".utrecht-alert--info").first).to_be_visible()
     axe_check()
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/profile$"))
@@ -113,7 +113,7 @@ def test_create_an_account_then_its_first_sign_in(browser_page, axe_check, signe
     page.get_by_role("region", name=re.compile("wachtwoord|password", re.IGNORECASE)).get_by_role(
         "button").click()
     expect(page).to_have_url(re.compile(r"/profile$"))
-    expect(page.locator(".notice--success")).to_be_visible()
+    expect(page.locator(".utrecht-alert--ok")).to_be_visible()
     axe_check()
     # The dashboard is the first item of the main menu.
     page.get_by_role("navigation", name=re.compile("Hoofdmenu|Main menu")).get_by_role(
@@ -139,14 +139,14 @@ def test_edit_and_deactivate_an_account_then_read_the_audit_trail(
     page.get_by_label(NAME).fill("Victor Verbeek")
     page.locator("main form").first.get_by_role("button").click()
     expect(page).to_have_url(re.compile(r"/admin/accounts/$"))
-    expect(page.locator(".notice--success")).to_contain_text("Victor Verbeek")
+    expect(page.locator(".utrecht-alert--ok")).to_contain_text("Victor Verbeek")
     axe_check()
 
     page.get_by_role("table").get_by_role("link", name="Victor Verbeek").click()
     axe_check()
     page.get_by_role("button", name=re.compile("Deactiveren|Deactivate")).click()
     expect(page).to_have_url(re.compile(r"/admin/accounts/$"))
-    expect(page.locator(".notice--success")).to_contain_text("Victor Verbeek")
+    expect(page.locator(".utrecht-alert--ok")).to_contain_text("Victor Verbeek")
     row = page.get_by_role("row").filter(has_text="Victor Verbeek")
     expect(row).to_contain_text(re.compile("Gedeactiveerd|Deactivated|Inactief", re.IGNORECASE))
     axe_check()

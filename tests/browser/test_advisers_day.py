@@ -57,7 +57,7 @@ MAILS = [("Anna de Vries <anna@example.nl>",
 SHEET = ("afzender;adres;postcode;woonplaats;ontvangen op;kanaal;tekst\r\n"
          "Dirk Bakker;Dorpsstraat 1;9679 AB;Scheemda;03-07-2017;brief;"
          "Het buurthuis moet open blijven in de zomer.\r\n")
-SUCCESS = ".notice--success"
+SUCCESS = ".utrecht-alert--ok"
 STANDARD = "Regiotaxi"
 STANDARD_TEXT = ("Wij bespreken de stiptheid van de regiotaxi met de vervoerder en sturen bij "
                  "waar dat nodig is.")

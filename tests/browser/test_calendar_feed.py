@@ -35,5 +35,5 @@ def test_make_use_and_revoke_a_calendar_feed(browser_page, axe_check, signed_in,
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("button", name=re.compile("intrekken|revoke", re.IGNORECASE)).click()
     axe_check()
-    expect(page.locator(".notice--success")).to_be_visible()
+    expect(page.locator(".utrecht-alert--ok")).to_be_visible()
     assert page.context.request.get(url).status == 404

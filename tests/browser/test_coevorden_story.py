@@ -107,7 +107,7 @@ def test_pillars_lay_open_and_the_refused_answering(browser_page, axe_check, sig
     page.get_by_label(re.compile("^(Kanaal|Channel)")).select_option("brief")
     page.get_by_label(re.compile("^(Ontvangen op|Received on)")).fill("2017-07-03")
     submit(page)
-    expect(page.locator(".notice--success")).to_be_visible()
+    expect(page.locator(".utrecht-alert--ok")).to_be_visible()
     axe_check()
 
     page.goto(f"/plans/{plan.id}")

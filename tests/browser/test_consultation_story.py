@@ -43,7 +43,7 @@ POST_ITS = ["Een buurtkamer in elk dorp", "Vervoer naar de dagbesteding",
 SAVE = re.compile("^(Opslaan|Save)$")
 # who wrote the first two letters: one can be e-mailed, the other gets a letter by post
 SENDERS = [("Anna de Vries", "anna@example.nl"), ("Bert Jansen", None)]
-SUCCESS = ".notice--success"
+SUCCESS = ".utrecht-alert--ok"
 
 
 @dataclass
@@ -165,7 +165,8 @@ def open_ter_inzage(story: Story) -> None:
     story.made["period_url"] = page.url
     panel = story.main().locator("section", has=page.get_by_role(
         "heading", name=label("Laatste dag voor reacties", "Last day for reactions")))
-    expect(panel.locator(".lead")).to_have_text(re.compile(r"11 (juli|July) 2017"))
+    expect(panel.locator(".utrecht-paragraph--lead")).to_have_text(
+        re.compile(r"11 (juli|July) 2017"))
     expect(panel).to_contain_text(re.compile(r"31 (mei|May) 2017"))
     expect(panel).to_contain_text("Inspraakverordening Coevorden, art. 3")
 

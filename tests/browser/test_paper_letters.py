@@ -59,7 +59,7 @@ def test_two_letters_with_save_and_next_the_second_from_a_new_sender(
     with page.expect_navigation(wait_until="load"):
         main.get_by_role("button", name=NEXT).click()
     axe_check()
-    expect(page.locator(".notice--success").first).to_contain_text("1")
+    expect(page.locator(".utrecht-alert--ok").first).to_contain_text("1")
     expect(main.get_by_label(exact("Ontvangen op", "Received on"))).to_have_value("2017-06-20")
     expect(main.get_by_label(exact("Oorspronkelijke tekst", "Original text"))).to_have_value("")
 
@@ -74,8 +74,8 @@ def test_two_letters_with_save_and_next_the_second_from_a_new_sender(
     with page.expect_navigation(wait_until="load"):
         main.get_by_role("button", name=NEXT).click()
     axe_check()
-    expect(page.locator(".notice--success").first).to_contain_text("2")
-    expect(page.locator(".notice--success").last).to_contain_text("Grietje Bakker")
+    expect(page.locator(".utrecht-alert--ok").first).to_contain_text("2")
+    expect(page.locator(".utrecht-alert--ok").last).to_contain_text("Grietje Bakker")
 
     # Enter in a one-line field records the reaction (it does not run the sender search).
     main.get_by_label(exact("Oorspronkelijke tekst", "Original text")).fill("Een derde brief.")

@@ -140,7 +140,7 @@ def test_a_plan_from_concept_to_adoption(browser_page, axe_check, signed_in, mak
     axe_check()
     page.get_by_label(re.compile("collegebesluit|college's decision")).fill("2017-05-16")
     submit(page)
-    expect(page.locator(".notice--success")).to_be_visible()
+    expect(page.locator(".utrecht-alert--ok")).to_be_visible()
     axe_check()
 
     # the text changes after the inspraak; then the council adopts (it needs an opdrachtgever)
@@ -164,7 +164,7 @@ def test_a_plan_from_concept_to_adoption(browser_page, axe_check, signed_in, mak
     axe_check()
     page.get_by_label(re.compile("raadsbesluit|council's decision")).fill("2017-10-31")
     submit(page)
-    expect(page.locator(".lead")).to_contain_text(re.compile("Vastgesteld|Adopted"))
+    expect(page.locator(".utrecht-paragraph--lead")).to_contain_text(re.compile("Vastgesteld|Adopted"))
     axe_check()
 
     # --- the revisions compared, and the history -------------------------------------------------

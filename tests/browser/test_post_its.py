@@ -77,6 +77,6 @@ def test_post_its_typed_in_and_processed_by_table(browser_page, axe_check, signe
     with page.expect_navigation(wait_until="load"):
         main.get_by_role("button", name=re.compile("50")).click()
     axe_check()
-    expect(page.locator(".notice--success")).to_contain_text("50")
+    expect(page.locator(".utrecht-alert--ok")).to_contain_text("50")
     expect(main.get_by_role("table").locator("tbody tr")).to_have_count(10)
     assert f"table_id={table_id}" in page.url and "per_page=50" in page.url

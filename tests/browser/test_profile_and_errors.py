@@ -30,7 +30,7 @@ def test_profile_language_switch_to_english(browser_page, axe_check, signed_in, 
     expect(page).to_have_url(re.compile(r"/profile$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
-    expect(page.locator(".notice--success")).to_have_text("Your language has been saved.")
+    expect(page.locator(".utrecht-alert--ok")).to_have_text("Your language has been saved.")
     expect(page.get_by_role("group", name="Language").get_by_role(
         "radio", name="English")).to_be_checked()
     expect(page.get_by_role("navigation", name="Main menu")).to_be_visible()

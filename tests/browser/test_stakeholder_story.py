@@ -46,7 +46,7 @@ BAD_ROWS = [
     "Piet Post;persoon;Welzijn Koersdam;;piet@;;;inwoner;",  # row 7: e-mail
     "Kees Kat;persoon;;;kees@example.nl;12ab;;astronaut;",  # row 8: phone, category
 ]
-NOTICE = ".notice--success"
+NOTICE = ".utrecht-alert--ok"
 BACK = re.compile("Terug naar de betrokkenen|Back to (the )?stakeholders")
 
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 SEARCH_FIELD = re.compile("Naam, organisatie of e-mailadres|Name, organisation or e-mail address")
 SEARCH_BUTTON = re.compile("^(Zoeken|Search)$")
 EMAIL = re.compile("^(E-mailadres|E-mail address)$")
-NOTICE = ".notice--success"
+NOTICE = ".utrecht-alert--ok"
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ def assert_unavailable(anonymous: KoersClient, signed_in: KoersClient) -> None:
     page = signed_in.get("/")
     html = page.get_data(as_text=True)
     assert page.status_code == 503 and page.headers["Retry-After"] == "30"
-    assert '<html lang="nl">' in html and "Tijdelijk niet beschikbaar" in html
+    assert '<html lang="nl" ' in html and "Tijdelijk niet beschikbaar" in html
     assert "Traceback" not in html and "OperationalError" not in html
 
 

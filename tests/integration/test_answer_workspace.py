@@ -36,6 +36,7 @@ from app.plans.programme import services as programme
 from app.plans.services import PlanData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
+from app.theming.components import ui
 from tests.adviser import Adviser, FormValues
 from tests.conftest import make_app, postgres_database
 
@@ -226,7 +227,7 @@ def test_the_workspace_filters_by_group_and_shows_each_inputs_group(client, logi
     money = group_of(period, [third, fourth], "bijstand schuldhulp")
     elsewhere = group_of(meeting, [world["post_it"]], "buurtkamer")
     page = text(client.get(url(period)))
-    assert '<select class="field__input" id="group_id" name="group_id">' in page
+    assert f'<select class="{ui("select")}" id="group_id" name="group_id">' in page
     assert '<option value="">All groups</option>' in page
     assert f'<option value="{carers.id}">mantelzorg respijtzorg</option>' in page
     assert "buurtkamer" not in page  # another consultation's group is no choice

@@ -52,11 +52,11 @@ def test_healthz_is_503_when_the_database_is_not_migrated(tmp_path):
 def test_unknown_route_gives_a_404_page_in_the_users_language(client):
     page = client.get("/bestaat-niet")
     assert page.status_code == 404
-    assert '<html lang="nl">' in page.get_data(as_text=True)
+    assert '<html lang="nl" ' in page.get_data(as_text=True)
     assert "Pagina niet gevonden" in page.get_data(as_text=True)
     client.set_cookie("koers_language", "en")
     page = client.get("/does-not-exist").get_data(as_text=True)
-    assert '<html lang="en">' in page and "Page not found" in page
+    assert '<html lang="en" ' in page and "Page not found" in page
 
 
 def test_forbidden_page(client, login_as):
@@ -95,7 +95,7 @@ def test_a_database_outage_gives_a_503_page_that_asks_to_retry(failing_app, clie
     response = client.get("/gone")
     page = response.get_data(as_text=True)
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
-    assert '<html lang="nl">' in page and "Tijdelijk niet beschikbaar" in page
+    assert '<html lang="nl" ' in page and "Tijdelijk niet beschikbaar" in page
     assert "Traceback" not in page and "database has gone away" not in page
     assert any("service unavailable on GET /gone" in r.getMessage() for r in caplog.records)
     response = client.get("/gone.json")

@@ -151,7 +151,7 @@ def test_bad_action_input_shows_field_errors_and_saves_nothing(client, login_as,
     response = client.submit(f"/plans/{plan.id}/actions/new", action_form(**values))
     page = text(response)
     assert response.status_code == 400
-    assert 'class="error-summary"' in page
+    assert 'error-summary"' in page
     assert f'href="#{field_id}"' in page
     assert message in page
     assert f'id="{field_id}-error"' in page

@@ -58,7 +58,7 @@ def test_every_exported_name_is_used_by_a_test_plugin_or_documented_as_unused():
 
 
 def test_the_api_is_version_1_2():
-    assert plugin_api.API_VERSION == "1.2"
+    assert plugin_api.API_VERSION == "1.3"
 
 
 def test_every_core_endpoint_exists_with_its_arguments(app):

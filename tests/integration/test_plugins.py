@@ -72,6 +72,18 @@ def test_plugin_static_files_are_served_under_its_prefix(client):
     assert response.status_code == 200 and b"<svg" in response.data
 
 
+def test_hook_theme_stylesheets_load_after_the_municipality_theme_with_their_class(client):
+    page = client.get("/login").get_data(as_text=True)
+    root = re.search(r'<html lang="\w+" class="([^"]+)"', page).group(1).split()
+    assert root == ["utrecht-html", "voorbeeld-theme", "koers-theme", "testplugin-theme"]
+    sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+    brand = "/p/testplugin/static/brand-tokens.css"
+    # After the municipality's colours, so the brand's tokens win; before the components.
+    assert sheets.index("/branding/theme.css") < sheets.index(brand) < next(
+        i for i, url in enumerate(sheets) if "components.css" in url)
+    assert b"--basis-color-accent-1-inverse-bg-default" in client.get(brand).data
+
+
 def test_hook_declare_settings_defaults_file_and_environment(app, tmp_path, database_url):
     from app.plugin_api import plugin_settings
 
@@ -102,7 +114,7 @@ def test_hook_declare_settings_invalid_values_stop_start_up(tmp_path, database_u
 def test_hook_navigation_items_in_the_menu_with_the_core_items(client, login_as):
     login_as("viewer")
     page = client.get("/").get_data(as_text=True)
-    menu = page[page.index('class="main-nav"'):page.index("</nav>")]
+    menu = page[page.index('main-nav"'):page.index("</nav>")]
     labels = re.findall(r'<a href="[^"]+"[^>]*>([^<]+)</a>', menu)
     # by priority; no administration items for a viewer
     assert labels == ["Overzicht", "Beleidsplannen", "Betrokkenen", "Testnotities"]
@@ -129,7 +141,7 @@ def test_hook_dashboard_title_first_result_wins_in_enabled_order(tmp_path, datab
         sign_in(client, email)
         page = client.get("/").get_data(as_text=True)
         assert f"<h1>{expected}" in page, order
-        menu = page[page.index('class="main-nav"'):page.index("</nav>")]
+        menu = page[page.index('main-nav"'):page.index("</nav>")]
         # Collected results come in enabled order too: same priority, earlier plugin first.
         first, second = ("Other plugin", "Testnotities") if order[0] == "otherplugin" \
             else ("Testnotities", "Other plugin")

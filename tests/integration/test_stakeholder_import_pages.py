@@ -178,7 +178,7 @@ def test_a_wrong_file_is_refused_at_the_field(app, client, login_as, db, content
     response = upload(client, content, filename)
     assert response.status_code == 400
     page = text(response)
-    assert 'class="error-summary"' in page and message in page
+    assert 'error-summary"' in page and message in page
     assert uploads(app) == [] and stakeholder_count(db) == 0
 
 

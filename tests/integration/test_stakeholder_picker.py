@@ -13,6 +13,7 @@ from app.stakeholders import services
 from app.stakeholders.forms import ORGANISATION_CHOICES
 from app.stakeholders.models import Membership
 from app.stakeholders.services import StakeholderData
+from app.theming.components import ui
 
 
 @pytest.fixture(autouse=True)
@@ -85,7 +86,8 @@ def test_an_id_the_register_does_not_offer_is_refused_beside_the_field(client, l
                              {"organisation": posted})
     assert response.status_code == 400
     page = text(response)
-    assert re.search(r'<p class="field__error" id="organisation-error">Choose an organisation '
+    assert re.search(rf'<p class="{ui("form-field-error-message")}" id="organisation-error">'
+                     r'Choose an organisation '
                      r'from the list\.', page)
     assert '<a href="#organisation">' in page  # the summary leads to the field
     assert db.session.scalar(select(func.count()).select_from(Membership)) == 0
@@ -110,8 +112,8 @@ def test_a_picker_of_one_may_offer_nobody_and_show_as_a_drop_down(app, db):
     with app.test_request_context("/"):
         form = TableForm(data={"facilitator": anna.id})
         html = render_template_string(source, form=form, select=True)
-        assert re.search(r'<label class="field__label" for="facilitator">Facilitator</label>'
-                         r'\s*<select class="field__input" id="facilitator" '
+        assert re.search(rf'<label class="{ui("form-label")}" for="facilitator">Facilitator'
+                         rf'</label>\s*<select class="{ui("select")}" id="facilitator" '
                          r'name="facilitator">\s*<option value="">— none —</option>', html)
         assert name_and_kind(anna) in ("Anna de Vries (person)", "Anna de Vries (Persoon)")
         assert f'<option value="{anna.id}" selected>{name_and_kind(anna)}</option>' in html

@@ -132,7 +132,7 @@ def check_pages(env: dict[str, str], cwd: Path, email: str,
 
 
 def main_menu(html: str) -> str:
-    match = re.search(r'<nav class="main-nav".*?</nav>', html, re.S)
+    match = re.search(r'<nav class="[^"]*main-nav".*?</nav>', html, re.S)
     assert match, "no main menu on the page"
     return match.group(0)
 

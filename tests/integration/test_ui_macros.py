@@ -7,6 +7,7 @@ import re
 from flask import render_template_string
 
 from app.forms import ConfirmForm
+from app.theming.components import ui
 
 MACROS = '{% from "macros/ui.html" import panel, post_button, table %}'
 
@@ -26,7 +27,7 @@ def test_a_table_has_its_caption_column_headers_and_rows(app):
                                'hidden_caption=true, wrapper=true) %}<tr><td>Anna</td></tr>'
                                '{% endcall %}'))
     assert html == (
-        '<div class="table-wrapper"><table class="table">'
+        f'<div class="table-wrapper"><table class="{ui("table")}">'
         '<caption class="visually-hidden">Accounts</caption>'
         '<thead><tr><th scope="col">Name</th><th scope="col" class="number">Rows</th>'
         '<th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>'
@@ -48,10 +49,10 @@ def test_a_post_button_carries_the_csrf_token_and_its_values(app):
     assert re.search(r'<form method="post" action="/archive" class="inline-form">\s*'
                      r'<input type="hidden" name="csrf_token" value="[^"]+">\s*'
                      r'<input type="hidden" name="archived" value="1">\s*'
-                     r'<button type="submit" class="button button--danger">Archive</button>',
+                     rf'<button type="submit" class="{ui("button", "danger")}">Archive</button>',
                      html)
     with app.test_request_context("/"):
         html = render_template_string(MACROS + '{{ post_button("/go", "Go", style="primary", '
                                       'form=confirm) }}', confirm=ConfirmForm())
     assert 'id="csrf_token" name="csrf_token" type="hidden"' in html
-    assert '<button type="submit" class="button">Go</button>' in html
+    assert f'<button type="submit" class="{ui("button", "primary")}">Go</button>' in html

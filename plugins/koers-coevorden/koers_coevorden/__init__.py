@@ -20,7 +20,7 @@ from .translations import _l
 from .views import blueprint, render_plan_panel
 
 #: The versions of the Koers plugin API this plugin works with (1.1: a step's values).
-koers_api = ">=1.2,<2"
+koers_api = ">=1.3,<2"
 
 
 @hookimpl

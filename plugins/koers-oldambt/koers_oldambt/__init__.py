@@ -27,7 +27,7 @@ from .translations import _l
 from .views import blueprint, render_plan_panel
 
 #: The versions of the Koers plugin API this plugin works with.
-koers_api = ">=1.2,<2"
+koers_api = ">=1.3,<2"
 
 
 @hookimpl

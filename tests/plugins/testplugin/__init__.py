@@ -16,6 +16,7 @@ from app.plugin_api import (
     Setting,
     SlotContent,
     State,
+    ThemeStylesheet,
     Transition,
     Widget,
     Workflow,
@@ -26,7 +27,7 @@ from app.plugin_api import (
 from .translations import _, _l
 from .views import blueprint
 
-koers_api = ">=1.0,<2"
+koers_api = ">=1.3,<2"
 
 
 @hookimpl
@@ -72,6 +73,11 @@ def template_slot(slot, context):
         return SlotContent(lambda: render_template("testplugin/slot.html", **context),
                            priority=5)
     return None
+
+
+@hookimpl
+def theme_stylesheets():
+    return [ThemeStylesheet("brand-tokens.css", theme_class="testplugin-theme")]
 
 
 @hookimpl
