@@ -20,7 +20,8 @@ __all__ = ["create_app"]
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Endpoints a user who must first choose a new password may still reach.
 _PASSWORD_CHANGE_ENDPOINTS = {"auth.profile", "auth.change_password", "auth.logout", "static",
-                              "main.theme_css", "main.logo", "main.healthz"}
+                              "main.theme_css", "main.tokens_css", "main.logo",
+                              "main.favicon", "main.healthz", "main.accessibility_statement"}
 
 
 def create_app(overrides: Mapping[str, Any] | None = None,
@@ -207,7 +208,9 @@ def _register_request_hooks(app: Flask) -> None:
             abort(403)
         # The endpoint first: /healthz must answer without loading the user (a database
         # outage would otherwise make it an error page for anyone with a session cookie).
+        # A plugin's static files (its theme stylesheet) style the profile page too.
         if (request.endpoint not in _PASSWORD_CHANGE_ENDPOINTS
+                and not (request.endpoint or "").endswith(".static")
                 and current_user.is_authenticated and current_user.must_change_password):
             flash(_("Choose your own password before you continue."), "info")
             return redirect(url_for("auth.profile"))

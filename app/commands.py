@@ -325,8 +325,9 @@ def terms(check: bool, folder: str | None, markdown: bool) -> None:
 
 def commands() -> list[click.Command]:
     from app.search.cli import search
+    from app.theming.cli import theme
 
-    return [database_group(), users, demo, check_db, plugins, privacy, terms, search]
+    return [database_group(), users, demo, check_db, plugins, privacy, terms, search, theme]
 
 
 def register_commands(app: Flask) -> None:

@@ -26,6 +26,10 @@ COMPONENTS: dict[str, dict[str, str]] = {
         "success": "utrecht-alert utrecht-alert--ok",
         "message": "utrecht-alert utrecht-alert--info",
     },
+    # An alert's content and message: a heading, paragraphs, a list or a form stack inside it
+    # (the alert itself lays out its children side by side, for an icon).
+    "alert-content": {"": "utrecht-alert__content"},
+    "alert-message": {"": "utrecht-alert__message"},
     "badge": {"": "nl-data-badge"},
     "button": {
         "": "utrecht-button utrecht-button--primary-action",

@@ -8,6 +8,8 @@ its tokens win. ``tests/unit/test_theme_contrast.py`` checks the resolved values
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import current_app, url_for
 
 from app.municipality import Municipality
@@ -29,6 +31,31 @@ KOERS_TOKENS = {
     "--utrecht-document-background-color": "var(--basis-color-default-bg-document)",
     "--utrecht-document-font-size": "var(--basis-text-font-size-md)",
     "--utrecht-document-line-height": "var(--basis-text-line-height-md)",
+    # A focus ring on every focusable element: the example theme names its colours but
+    # leaves the components' focus tokens unset.
+    "--utrecht-focus-outline-color": "var(--basis-focus-outline-color)",
+    "--utrecht-focus-outline-style": "solid",
+    "--utrecht-focus-outline-width": "var(--basis-focus-outline-width)",
+    "--utrecht-focus-outline-offset": "2px",
+    "--utrecht-focus-inverse-outline-color": "var(--basis-focus-inverse-outline-color)",
+    # A button that deletes is red, not the brand colour.
+    "--utrecht-button-primary-action-danger-background-color":
+        "var(--basis-color-negative-inverse-bg-default)",
+    "--utrecht-button-primary-action-danger-border-color":
+        "var(--basis-color-negative-inverse-bg-default)",
+    "--utrecht-button-primary-action-danger-color":
+        "var(--basis-color-negative-inverse-color-default)",
+    "--utrecht-button-primary-action-danger-hover-background-color":
+        "var(--basis-color-negative-inverse-bg-hover)",
+    "--utrecht-button-primary-action-danger-hover-color":
+        "var(--basis-color-negative-inverse-color-hover)",
+    # The current page number is a link, coloured by Utrecht's HTML stylesheet in the brand
+    # colour: the example theme's grey behind it is too dark for a lighter brand colour. A
+    # light tint keeps it readable, the brand-coloured border marks it among the numbers.
+    "--utrecht-pagination-page-link-current-background-color":
+        "var(--basis-color-action-1-bg-subtle)",
+    "--utrecht-pagination-page-link-current-border-color":
+        "var(--basis-color-action-1-border-default)",
     "--basis-text-font-family-default": SYSTEM_FONTS,
     "--basis-heading-font-family": SYSTEM_FONTS,
     "--utrecht-form-field-margin-block-end": "var(--basis-space-block-2xl)",
@@ -59,7 +86,9 @@ def plugin_stylesheets() -> list[tuple[str, ThemeStylesheet]]:
 
 def brand_tokens(municipality: Municipality) -> dict[str, str]:
     """Token values from the municipality's primary and accent colour."""
-    primary = readable_on(parse_hex(municipality.primary_colour), WHITE, 4.5)
+    # 5:1 on white, not just 4.5: links and buttons in the brand colour also sit on the menu's
+    # light grey and on light tints of the colour itself.
+    primary = readable_on(parse_hex(municipality.primary_colour), WHITE, 5.0)
     # Hover and active shades stay on the readable side: darker, never lighter.
     hover = mix(primary, BLACK, 0.2)
     active = mix(primary, BLACK, 0.35)
@@ -92,6 +121,18 @@ def brand_tokens(municipality: Municipality) -> dict[str, str]:
     return tokens
 
 
+def plugin_css() -> list[tuple[str, str]]:
+    """(css, selector) of each plugin stylesheet that declares a theme class: its tokens."""
+    found = []
+    for plugin, sheet in plugin_stylesheets():
+        blueprint = current_app.blueprints.get(plugin)
+        if sheet.theme_class and blueprint is not None and blueprint.static_folder:
+            path = Path(blueprint.static_folder) / sheet.filename
+            if path.is_file():
+                found.append((path.read_text("utf-8"), f".{sheet.theme_class}"))
+    return found
+
+
 def theme_css(municipality: Municipality) -> str:
     lines = [f"  {name}: {value};" for name, value in brand_tokens(municipality).items()]
     return ".koers-theme {\n" + "\n".join(lines) + "\n}\n"
@@ -107,5 +148,7 @@ def stylesheets(municipality: Municipality) -> list[str]:
              for plugin, sheet in plugin_stylesheets()]
     urls += [url_for("static", filename="vendor/nlds/html.css"),
              url_for("static", filename="vendor/nlds/components.css"),
-             url_for("static", filename="css/koers.css")]
+             url_for("static", filename="css/koers.css"),
+             # Last, so paper wins over the screen layout; its rules are all @media print.
+             url_for("static", filename="css/print.css")]
     return urls

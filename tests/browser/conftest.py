@@ -21,6 +21,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,9 +59,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     return report
 
 
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """The per-test ``app`` served over HTTP on 127.0.0.1; yields its base URL."""
+@contextmanager
+def served(app: Flask) -> Iterator[str]:
+    """``app`` served over HTTP on a free port of 127.0.0.1 while the block runs; yields its
+    base URL. The browser tests and the documentation's screenshots (tests/screenshots.py)."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="koers-live-server",
                               daemon=True)
@@ -71,6 +73,13 @@ def live_server(app: Flask) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The per-test ``app`` served over HTTP on 127.0.0.1; yields its base URL."""
+    with served(app) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

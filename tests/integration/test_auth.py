@@ -109,6 +109,12 @@ def test_one_time_password_must_be_changed_first(client, app):
     response = sign_in(client, "new@koers.example", created.password)
     assert response.location == "/profile"
     assert client.get("/").location == "/profile"
+    # The profile page is styled and the footer's statement opens before the change.
+    profile = client.get("/profile").get_data(as_text=True)
+    stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', profile)
+    assert any("theme.css" in href for href in stylesheets)
+    for href in [*stylesheets, "/toegankelijkheid"]:
+        assert client.get(href).status_code == 200, href
     response = client.submit("/profile/password", {
         "current": created.password, "password": "a brand new passphrase",
         "confirm": "a brand new passphrase"})

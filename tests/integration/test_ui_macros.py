@@ -1,4 +1,5 @@
-"""The page macros of macros/ui.html: a table, a panel and a POST button with its CSRF token."""
+"""The page macros of macros/ui.html: a table, a panel, an alert and a POST button with its CSRF
+token."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask import render_template_string
 from app.forms import ConfirmForm
 from app.theming.components import ui
 
-MACROS = '{% from "macros/ui.html" import panel, post_button, table %}'
+MACROS = '{% from "macros/ui.html" import alert, panel, post_button, table %}'
 
 
 def render(app, source: str, **context) -> str:
@@ -56,3 +57,19 @@ def test_a_post_button_carries_the_csrf_token_and_its_values(app):
                                       'form=confirm) }}', confirm=ConfirmForm())
     assert 'id="csrf_token" name="csrf_token" type="hidden"' in html
     assert f'<button type="submit" class="{ui("button", "primary")}">Go</button>' in html
+
+
+def test_an_alert_stacks_its_content_inside_the_components_message(app):
+    # The alert lays out its children side by side (room for an icon): a heading and a list
+    # written straight into it would stand next to each other.
+    html = squeeze(render(app, '{% call alert("error", role="alert", class="error-summary", '
+                               'attributes={"tabindex": "-1", "aria-labelledby": "t"}) %}'
+                               '<h2 id="t">Fix</h2><ul><li>Title</li></ul>{% endcall %}'
+                               '{% call alert("ok") %}<p>Done</p>{% endcall %}'))
+    assert html == (
+        f'<div class="{ui("alert", "error")} error-summary" role="alert" tabindex="-1" '
+        f'aria-labelledby="t"><div class="{ui("alert-content")}">'
+        f'<div class="{ui("alert-message")}"><h2 id="t">Fix</h2><ul><li>Title</li></ul>'
+        f'</div></div></div>'
+        f'<div class="{ui("alert", "ok")}"><div class="{ui("alert-content")}">'
+        f'<div class="{ui("alert-message")}"><p>Done</p></div></div></div>')

@@ -85,7 +85,7 @@ def test_bad_provision_input_is_shown_and_nothing_is_saved(client, login_as, db)
         "yearly_budget": "veel", "reach": "-3", "provider_id": str(jan.id)})
     assert response.status_code == 400
     page = text(response)
-    assert 'class="error-summary"' in page
+    assert 'id="error-summary-title"' in page
     for message in ("Enter a name.", "Enter a number of 0 or more.",
                     "Choose an organisation from the list."):
         assert message in page
