@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export KOERS_MUNICIPALITY ?= demo
 
-.PHONY: run test test-postgres test-plugins lint translations translations-compile install clean assets
+.PHONY: run test test-postgres test-plugins lint translations translations-compile install clean assets bench
 
 $(STAMP): pyproject.toml $(wildcard plugins/koers-*/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ test-postgres: install
 		$(BIN)/python -m pytest
 	KOERS_TEST_DATABASE_URL=$${KOERS_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 		$(MAKE) test-plugins
+
+## The page benchmark at municipal scale under gunicorn and wrk, beside its comparator app;
+## ARGS="--database-url postgresql://…" for PostgreSQL (see tests/benchmarks/stack.py).
+bench: install
+	$(BIN)/python -m tests.benchmarks.stack $(ARGS)
 
 ## Extract strings, update the nl and en catalogues and compile them.
 translations: $(STAMP)

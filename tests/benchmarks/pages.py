@@ -18,10 +18,15 @@ from app.testing import TEST_PASSWORD
 def signed_in_viewer(app: Flask) -> FlaskClient:
     accounts.create_user("bench@koers.example", "Benchmark", "viewer", password=TEST_PASSWORD)
     db.session.commit()
+    return signed_in(app, "bench@koers.example")
+
+
+def signed_in(app: Flask, email: str) -> FlaskClient:
+    """A test client signed in as the existing account ``email`` (password TEST_PASSWORD)."""
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = page.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
-    client.post("/login", data={"email": "bench@koers.example", "password": TEST_PASSWORD,
+    client.post("/login", data={"email": email, "password": TEST_PASSWORD,
                                 "csrf_token": token})
     return client
 
