@@ -221,10 +221,11 @@ def _register_request_hooks(app: Flask) -> None:
     from app.terms import term
     from app.theming import themes
     from app.theming.components import input_component, ui
+    from app.urls import row_url
 
     app.jinja_env.globals.update(TEMPLATE_HELPERS, term=term, slot=render_slot,
                                  navigation=navigation, ui=ui,
-                                 input_component=input_component)
+                                 input_component=input_component, row_url=row_url)
 
     @app.context_processor
     def template_helpers() -> dict[str, Any]:

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask import abort, current_app, render_template, request
+from sqlalchemy import select
 
 from app.consultations.models import Consultation
 from app.database import db
@@ -25,9 +26,12 @@ def consultation_or_404(consultation_id: int, *, editing: bool = False
                         ) -> tuple[Consultation, Plan]:
     """The consultation and its plan, or a 404. With ``editing`` a read-only plan is
     answered at once with the 409 page (the services refuse the change as well)."""
-    consultation = db.session.get(Consultation, consultation_id)
-    if consultation is None:
+    # One query for both: the plan is then in the session, and plan_or_404 finds it there.
+    found = db.session.execute(select(Consultation, Plan).join(
+        Plan, Plan.id == Consultation.plan_id).where(Consultation.id == consultation_id)).first()
+    if found is None:
         abort(404)
+    consultation = found[0]
     return consultation, plan_or_404(consultation.plan_id, editing=editing, tab=TAB)
 
 

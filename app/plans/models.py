@@ -100,7 +100,8 @@ class Plan(db.Model):
                                                lazy="raise")
     parent_theme: Mapped[Theme | None] = relationship(foreign_keys=[parent_theme_id],
                                                       lazy="raise")
-    laws: Mapped[list[PlanLaw]] = relationship(back_populates="plan", lazy="selectin",
+    # Loaded when asked for: only the plan page and the plan form show a plan's laws.
+    laws: Mapped[list[PlanLaw]] = relationship(back_populates="plan", lazy="select",
                                                cascade="all, delete-orphan",
                                                order_by="PlanLaw.law")
 

@@ -32,6 +32,7 @@ from app.plans.pages import page_context, plan_or_404
 from app.plans.programme import services as programme
 from app.spreadsheets import write_csv
 from app.stakeholders.models import Stakeholder
+from app.stakeholders.services import BARE
 from app.workflow import EffectFailed, Refusal, TransitionRefused
 
 bp.record_once(lambda state: state.app.jinja_env.globals.update(TEMPLATE_HELPERS))
@@ -92,7 +93,8 @@ def show(plan_id: int) -> str:
     figures = programme.rollups([plan.id, *[child.id for child in children]])
     related = {
         "owner": db.session.get(User, plan.owner_id) if plan.owner_id else None,
-        "sponsor": db.session.get(Stakeholder, plan.sponsor_id) if plan.sponsor_id else None,
+        "sponsor": db.session.get(Stakeholder, plan.sponsor_id, options=BARE)
+        if plan.sponsor_id else None,
         "parent": services.get_plan(plan.parent_id) if plan.parent_id else None,
         "parent_theme": db.session.get(Theme, plan.parent_theme_id)
         if plan.parent_theme_id else None,

@@ -402,6 +402,10 @@ def _prefix_range(column: Column[str] | Any, prefix: str) -> Any:
 
 #: Options for lists of stakeholders that show names only: categories and tags not loaded.
 BARE = (lazyload(Stakeholder.categories), lazyload(Stakeholder.tags))
+#: What :func:`display_name` reads: for long lists that show names and link to the record
+#: (a programme's trekkers and partners), with ``BARE``. Other columns load when first read.
+NAME_COLUMNS = (Stakeholder.id, Stakeholder.kind, Stakeholder.name, Stakeholder.sort_name,
+                Stakeholder.anonymised_at)
 
 
 @dataclass

@@ -194,7 +194,7 @@ def test_coverage_per_theme_and_group_and_what_is_open(app, db, plan, client, lo
     assert plan.title  # loaded before counting
     with count_queries() as counter:
         figures = input_services.coverage(plan)
-    assert counter.count == 5  # with the meeting input taken into the plan
+    assert counter.count == 4  # with the meeting input taken into the plan
     assert figures.by_theme[armoede.id] == {"inwoner": 1, "partner": 1}
     assert figures.by_theme[jeugd.id] == {"partner": 1, "inwoner": 1}
     assert figures.by_theme[None] == {"adviesraad": 1}

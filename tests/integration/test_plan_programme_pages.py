@@ -332,7 +332,7 @@ def test_the_programme_page_issues_a_bounded_number_of_queries(client, login_as,
         response = client.get(large_url)
     assert response.status_code == 200
     assert "Actie 49.19" in text(response)
-    assert many.count == few.count, many.statements
+    assert many.count == few.count <= 8, many.statements
 
 
 # --- involvement ----------------------------------------------------------------------------

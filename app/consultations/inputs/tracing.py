@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 
 from app.consultations.inputs.models import Input
 from app.consultations.models import Consultation
@@ -115,17 +115,23 @@ class ProcessData:
 
 def target_choices(plan: Plan) -> list[tuple[str, list[tuple[str, str]]]]:
     """The plan's sections, actions and themes as grouped choices ``(group, [(value,
-    label)])`` — three queries."""
-    sections = db.session.execute(select(Section.id, Section.title).where(
-        Section.plan_id == plan.id).order_by(Section.position, Section.id)).all()
-    actions = db.session.execute(select(Action.id, Action.title).where(
-        Action.plan_id == plan.id).order_by(Action.position, Action.id)).all()
-    themes = db.session.execute(select(Theme.id, Theme.name).where(
-        Theme.plan_id == plan.id).order_by(Theme.position, Theme.id)).all()
-    groups = [(str(_l("Sections")), SECTION, sections), (str(_l("Actions")), ACTION, actions),
-              (str(_l("Themes' goals")), GOALS, themes)]
-    return [(label, [(f"{kind}:{row_id}", title) for row_id, title in rows])
-            for label, kind, rows in groups if rows]
+    label)])`` — one query."""
+    kinds = ((SECTION, Section, Section.title), (ACTION, Action, Action.title),
+             (GOALS, Theme, Theme.name))
+    parts = union_all(*(
+        select(literal(kind).label("kind"), literal(order).label("kind_order"),
+               model.position.label("position"), model.id.label("id"), title.label("title"))
+        .where(model.plan_id == plan.id)
+        for order, (kind, model, title) in enumerate(kinds))).subquery()
+    rows: dict[str, list[tuple[int, str]]] = {kind: [] for kind, _model, _title in kinds}
+    for kind, row_id, title in db.session.execute(
+            select(parts.c.kind, parts.c.id, parts.c.title)
+            .order_by(parts.c.kind_order, parts.c.position, parts.c.id)):
+        rows[kind].append((row_id, title))
+    groups = [(str(_l("Sections")), SECTION), (str(_l("Actions")), ACTION),
+              (str(_l("Themes' goals")), GOALS)]
+    return [(label, [(f"{kind}:{row_id}", title) for row_id, title in rows[kind]])
+            for label, kind in groups if rows[kind]]
 
 
 def targets_of(inputs: Iterable[Input]) -> dict[int, tuple[str, str]]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, load_only
 
 from app.audit.services import audit, recorded_changes
 from app.auth.models import User
@@ -37,7 +37,7 @@ from app.plans.models import (
 )
 from app.plans.rules import check_order, clean_text, clean_title, refuse_read_only, usable
 from app.stakeholders.models import Stakeholder
-from app.stakeholders.services import BARE, on_erase
+from app.stakeholders.services import BARE, NAME_COLUMNS, on_erase
 
 
 def _next_position(column: Any, *where: Any) -> int:
@@ -350,47 +350,30 @@ class Rollup:
     progress: int  # the mean progress of its actions, in percent
 
 
-def _members(plan_ids: Sequence[int]) -> dict[int, set[int]]:
-    """Each plan with its child plans at any depth (archived ones left out): one query per
-    level of nesting."""
-    children: dict[int, set[int]] = {plan_id: {plan_id} for plan_id in plan_ids}
-    frontier = {plan_id: plan_id for plan_id in plan_ids}  # plan → the root it counts for
-    while frontier:
-        found = db.session.execute(select(Plan.id, Plan.parent_id).where(
-            Plan.parent_id.in_(frontier), Plan.archived.is_(False))).all()
-        next_frontier: dict[int, int] = {}
-        for child_id, parent_id in found:
-            root = frontier[parent_id]
-            if child_id not in children[root]:
-                children[root].add(child_id)
-                next_frontier[child_id] = root
-        frontier = next_frontier
-    return children
-
-
 def rollups(plan_ids: Sequence[int]) -> dict[int, Rollup]:
-    """For each plan: its own actions and those of its child plans (any depth), in a bounded
-    number of queries — for list pages and the plan page."""
-    children = _members(plan_ids)
-    every = {plan_id for members in children.values() for plan_id in members}
-    nothing = (0, 0, Decimal(0), 0)
-    figures: dict[int, tuple[int, int, Decimal, int]] = {}
-    for plan_id, count, done, budget, progress in db.session.execute(
-            select(Action.plan_id, func.count(), func.sum(
-                case((Action.status == ActionStatus.DONE.value, 1), else_=0)),
-                func.coalesce(func.sum(Action.budget), 0), func.coalesce(
-                    func.sum(Action.progress), 0))
-            .where(Action.plan_id.in_(every)).group_by(Action.plan_id)):
-        figures[plan_id] = (count, int(done or 0), Decimal(budget), int(progress))
-    result = {}
-    for root, members in children.items():
-        rows = [figures.get(member, nothing) for member in members]
-        count = sum(row[0] for row in rows)
-        progress = sum(row[3] for row in rows)
-        result[root] = Rollup(count, sum(row[1] for row in rows),
-                              sum((row[2] for row in rows), Decimal(0)).quantize(
-                                  Decimal("0.01")),
-                              round(progress / count) if count else 0)
+    """For each plan: its own actions and those of its child plans (any depth, archived ones
+    left out) — one query for any number of plans and levels (list pages, the plan page)."""
+    if not plan_ids:
+        return {}
+    # The plans each root counts for: the root, then its children level by level. UNION
+    # rather than UNION ALL, so a plan reached twice is counted once.
+    tree = select(Plan.id.label("member"), Plan.id.label("root")).where(
+        Plan.id.in_(plan_ids)).cte("programme_tree", recursive=True)
+    child = aliased(Plan)
+    tree = tree.union(select(child.id, tree.c.root).where(
+        child.parent_id == tree.c.member, child.archived.is_(False)))
+    rows = db.session.execute(
+        select(tree.c.root, func.count(Action.id),
+               func.coalesce(func.sum(case((Action.status == ActionStatus.DONE.value, 1),
+                                           else_=0)), 0),
+               func.coalesce(func.sum(Action.budget), 0),
+               func.coalesce(func.sum(Action.progress), 0))
+        .select_from(tree).outerjoin(Action, Action.plan_id == tree.c.member)
+        .group_by(tree.c.root))
+    result = {plan_id: Rollup(0, 0, Decimal("0.00"), 0) for plan_id in plan_ids}
+    for root, count, done, budget, progress in rows:
+        result[root] = Rollup(count, int(done), Decimal(str(budget)).quantize(Decimal("0.01")),
+                              round(int(progress) / count) if count else 0)
     return result
 
 
@@ -453,7 +436,7 @@ def load_programme(plan: Plan, children: Sequence[Plan] = (),
     other: list[Action] = []
     for action in db.session.scalars(
             select(Action).where(Action.plan_id == plan.id)
-            .options(joinedload(Action.trekker).options(*BARE))
+            .options(joinedload(Action.trekker).load_only(*NAME_COLUMNS).options(*BARE))
             .order_by(Action.position, Action.id)):
         block = blocks.get(action.theme_id) if action.theme_id is not None else None
         (block.actions if block is not None else other).append(action)
@@ -462,7 +445,7 @@ def load_programme(plan: Plan, children: Sequence[Plan] = (),
             select(ActionPartner.action_id, Stakeholder)
             .join(Stakeholder, Stakeholder.id == ActionPartner.stakeholder_id)
             .join(Action, Action.id == ActionPartner.action_id)
-            .where(Action.plan_id == plan.id).options(*BARE)
+            .where(Action.plan_id == plan.id).options(load_only(*NAME_COLUMNS), *BARE)
             .order_by(Stakeholder.sort_name, Stakeholder.id)):
         partners[action_id].append(partner)
     for child in children:
