@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, format_date, format_datetime, get_locale
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import Babel, format_date, format_datetime, get_locale, get_translations
 from flask_login import current_user
 
 from app.terms import catalogue_problems
@@ -71,8 +72,35 @@ def moment(value: datetime | None) -> str:
     return format_datetime(value, "short") if value else ""
 
 
+def request_translations() -> NullTranslations:
+    """The translations of this request (or app context), looked up once.
+
+    Flask-Babel finds the domain, the locale and the catalogue again on every call — half a
+    dozen context look-ups for each of the two hundred strings a page translates. The
+    catalogue is kept in the slot Flask-Babel's own ``force_locale`` and ``refresh`` clear
+    and restore, so a letter rendered in another language still gets that language."""
+    if not g:
+        return get_translations()
+    context = g.get("_flask_babel")
+    found = getattr(context, "babel_translations", None)
+    if found is None:
+        found = get_translations()
+        context = g.get("_flask_babel")  # get_translations made it when it was missing
+        if context is not None:
+            context.babel_translations = found
+    return found
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: request_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: request_translations().ungettext(
+            singular, plural, n),
+        pgettext=lambda context, string: request_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: request_translations().unpgettext(
+            context, singular, plural, n),
+        newstyle=True)
     # A terminology entry Koers does not know would silently change nothing: say so.
     for problem in catalogue_problems(app.config["KOERS_MUNICIPALITY"].translations_dir):
         app.logger.warning("terminology: %s", problem)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import nh3
@@ -32,7 +33,15 @@ def render_markdown(text: str | None) -> Markup:
     """``text`` as sanitised HTML, safe to put in a Jinja template as is."""
     if not text or not text.strip():
         return Markup("")
-    return Markup(_clean(_parser.render(text)))  # noqa: S704 - sanitised by nh3
+    return Markup(_rendered(text))  # noqa: S704 - sanitised by nh3
+
+
+@lru_cache(maxsize=256)
+def _rendered(text: str) -> str:
+    """The HTML of a text, kept per process by the text itself (so never out of date): a plan
+    page shows the same sections to every reader, and parsing and cleaning them is most of
+    its work."""
+    return _clean(_parser.render(text))
 
 
 def markdown_to_text(text: str | None) -> str:

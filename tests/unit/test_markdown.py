@@ -205,3 +205,16 @@ def test_markdown_to_text():
               "![Kaart](https://evil.example/x.png)\n\n```\n  code  \n\n  meer\n```")
     assert markdown_to_text(source) == ("Plan voor de wijk\nEerste regel\ntweede regel\n"
                                         "een\ntwee\na\nb\n1 & 2\n<x>\nKaart\ncode\nmeer")
+
+
+def test_a_text_is_parsed_once_and_an_edited_text_again(monkeypatch):
+    calls = []
+    parse = markdown._parser.render
+    monkeypatch.setattr(markdown._parser, "render",
+                        lambda text: calls.append(text) or parse(text))
+    markdown._rendered.cache_clear()
+    first = render_markdown("## Doelen\n\nMeer *mantelzorgers* ondersteunen.")
+    assert render_markdown("## Doelen\n\nMeer *mantelzorgers* ondersteunen.") == first
+    assert len(calls) == 1
+    edited = render_markdown("## Doelen\n\nMeer *mantelzorgers* en vrijwilligers.")
+    assert len(calls) == 2 and "vrijwilligers" in edited and edited != first
