@@ -14,10 +14,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, load_only
 
 from app.audit.services import audit, recorded_changes
@@ -350,28 +351,35 @@ class Rollup:
     progress: int  # the mean progress of its actions, in percent
 
 
+@cache
+def _rollup_statement() -> Select[Any]:
+    """Built once per process (a list page asks for it on every request): per root plan in
+    ``plan_ids``, the figures of its own actions and those of its child plans at any depth.
+    The tree is the root, then its children level by level; UNION rather than UNION ALL, so
+    a plan reached twice is counted once. Archived child plans are left out."""
+    tree = select(Plan.id.label("member"), Plan.id.label("root")).where(
+        Plan.id.in_(bindparam("plan_ids", expanding=True))).cte(
+        "programme_tree", recursive=True)
+    child = aliased(Plan)
+    tree = tree.union(select(child.id, tree.c.root).where(
+        child.parent_id == tree.c.member, child.archived.is_(False)))
+    return (select(tree.c.root, func.count(Action.id),
+                   func.coalesce(func.sum(case((Action.status == ActionStatus.DONE.value, 1),
+                                               else_=0)), 0),
+                   func.coalesce(func.sum(Action.budget), 0),
+                   func.coalesce(func.sum(Action.progress), 0))
+            .select_from(tree).outerjoin(Action, Action.plan_id == tree.c.member)
+            .group_by(tree.c.root))
+
+
 def rollups(plan_ids: Sequence[int]) -> dict[int, Rollup]:
     """For each plan: its own actions and those of its child plans (any depth, archived ones
     left out) — one query for any number of plans and levels (list pages, the plan page)."""
     if not plan_ids:
         return {}
-    # The plans each root counts for: the root, then its children level by level. UNION
-    # rather than UNION ALL, so a plan reached twice is counted once.
-    tree = select(Plan.id.label("member"), Plan.id.label("root")).where(
-        Plan.id.in_(plan_ids)).cte("programme_tree", recursive=True)
-    child = aliased(Plan)
-    tree = tree.union(select(child.id, tree.c.root).where(
-        child.parent_id == tree.c.member, child.archived.is_(False)))
-    rows = db.session.execute(
-        select(tree.c.root, func.count(Action.id),
-               func.coalesce(func.sum(case((Action.status == ActionStatus.DONE.value, 1),
-                                           else_=0)), 0),
-               func.coalesce(func.sum(Action.budget), 0),
-               func.coalesce(func.sum(Action.progress), 0))
-        .select_from(tree).outerjoin(Action, Action.plan_id == tree.c.member)
-        .group_by(tree.c.root))
     result = {plan_id: Rollup(0, 0, Decimal("0.00"), 0) for plan_id in plan_ids}
-    for root, count, done, budget, progress in rows:
+    for root, count, done, budget, progress in db.session.execute(
+            _rollup_statement(), {"plan_ids": list(plan_ids)}):
         result[root] = Rollup(count, int(done), Decimal(str(budget)).quantize(Decimal("0.01")),
                               round(int(progress) / count) if count else 0)
     return result
