@@ -133,3 +133,21 @@ def test_language_cookie_for_visitors_who_are_not_signed_in(client):
     page = client.get("/login").get_data(as_text=True)
     assert '<html lang="en" ' in page and "Sign in" in page
     assert client.submit("/language?next=//evil.example", {"locale": "nl"}).location == "/login"
+
+
+def test_templates_translate_once_per_request_and_follow_force_locale(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from app.i18n import request_translations
+
+    source = '{{ _("Stakeholders") }}|{{ ngettext("%(num)d plan", "%(num)d plans", 2) }}'
+    with app.test_request_context("/", headers={"Cookie": "koers_language=en"}):
+        assert render_template_string(source).startswith("Stakeholders|")
+        assert request_translations() is request_translations()  # looked up once
+        # A letter in the municipality's language, inside a page in the user's language.
+        with force_locale("nl_NL"):
+            assert render_template_string(source).startswith("Betrokkenen|")
+        assert render_template_string(source).startswith("Stakeholders|")
+    with app.app_context():  # a job or a command: no request, still translated
+        assert render_template_string(source).startswith("Betrokkenen|")
