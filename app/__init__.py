@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.config import build_settings
+from app import storage
+from app.config import build_settings, check_web_containers
 
 __all__ = ["create_app"]
 
@@ -28,6 +29,8 @@ def create_app(overrides: Mapping[str, Any] | None = None,
                environ: Mapping[str, str] | None = None) -> Flask:
     """Build the app: configuration → extensions → blueprints. Never migrates the database."""
     config = build_settings(environ, overrides)
+    # Several web containers need Redis and PostgreSQL: refused here, before anything starts.
+    check_web_containers(config)
     app = Flask(__name__, instance_path=str(config["KOERS_INSTANCE_DIR"]),
                 instance_relative_config=False)
     app.config.update(config)
@@ -148,7 +151,7 @@ def _init_extensions(app: Flask) -> None:
         app.config["REDIS_URL"], f"koers-{app.config['KOERS_MUNICIPALITY'].slug}",
         app.config["SECRET_KEY"])
     app.extensions["koers_jobs"] = make_runner(app)
-    app.config["KOERS_STORAGE_DIR"].mkdir(parents=True, exist_ok=True)
+    storage.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -325,9 +325,11 @@ def terms(check: bool, folder: str | None, markdown: bool) -> None:
 
 def commands() -> list[click.Command]:
     from app.search.cli import search
+    from app.storage.cli import storage_group
     from app.theming.cli import theme
 
-    return [database_group(), users, demo, check_db, plugins, privacy, terms, search, theme]
+    return [database_group(), users, demo, check_db, plugins, privacy, terms, search,
+            storage_group, theme]
 
 
 def register_commands(app: Flask) -> None:

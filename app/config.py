@@ -30,7 +30,15 @@ INSTANCE_KEYS: dict[str, tuple[str, type]] = {
     "secret_key": ("SECRET_KEY", str),
     "database_url": ("DATABASE_URL", str),
     "redis_url": ("REDIS_URL", str),
+    # DATABASE_URL goes through a pooler in transaction mode (PgBouncer pool_mode = transaction):
+    # no server-side prepared statements, which would outlive the transaction's server.
+    "database_transaction_pooling": ("KOERS_DATABASE_TRANSACTION_POOLING", bool),
+    # How many web containers (machines) serve the instance; more than one needs Redis and
+    # PostgreSQL (see check_web_containers).
+    "web_containers": ("KOERS_WEB_CONTAINERS", int),
     "storage_dir": ("KOERS_STORAGE_DIR", str),
+    # s3://bucket/prefix: files in S3-compatible object storage instead of the folder above
+    "storage_url": ("KOERS_STORAGE_URL", str),
     "municipality": ("KOERS_MUNICIPALITY", str),
     "municipalities_dir": ("KOERS_MUNICIPALITIES_DIR", str),
     "demo": ("KOERS_DEMO", bool),
@@ -68,6 +76,8 @@ DEFAULTS: dict[str, Any] = {
     "municipalities_dir": str(PROJECT_HOME / "municipalities"),
     "demo": False,
     "debug": False,
+    "database_transaction_pooling": False,
+    "web_containers": 1,
     "secure_cookies": False,
     "login_max_failures": 5,
     "login_window_minutes": 15,
@@ -189,6 +199,16 @@ def build_settings(environ: Mapping[str, str] | None = None,
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    engine_options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+    if settings["database_transaction_pooling"]:
+        if not database_url.startswith("postgresql"):
+            raise ConfigError("settings", "KOERS_DATABASE_TRANSACTION_POOLING",
+                              "is set, but the database is not PostgreSQL",
+                              "unset it, or point DATABASE_URL at PgBouncer")
+        # psycopg prepares a statement on the server after its fifth use; behind a pooler in
+        # transaction mode the next transaction may run on another server connection, which
+        # does not know it ("prepared statement "_pg3_0" does not exist").
+        engine_options["connect_args"] = {"prepare_threshold": None}
     translation_dirs = [str(PROJECT_HOME / "translations")]
     if municipality.translations_dir.is_dir():
         # Later directories win when merged: the municipality's terminology overrides the core.
@@ -203,8 +223,12 @@ def build_settings(environ: Mapping[str, str] | None = None,
     config.update({
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # hide_parameters: an error message (a failed job's record, a log line) never quotes
+        # the values of a query, which may hold personal data.
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
         "KOERS_INSTANCE_DIR": instance_dir,
         "KOERS_STORAGE_DIR": Path(settings.get("storage_dir") or instance_dir / "storage"),
+        "KOERS_STORAGE_URL": settings.get("storage_url") or None,
         "KOERS_MAIL": read_mail_settings(settings, environ, instance_dir, instance.config_file),
         "BABEL_TRANSLATION_DIRECTORIES": ";".join(translation_dirs),
     })
@@ -215,10 +239,8 @@ def build_settings(environ: Mapping[str, str] | None = None,
 def _flask_config(settings: Mapping[str, Any], municipality: Municipality) -> dict[str, Any]:
     """The Flask config keys that follow directly from the settings."""
     return {
-        # hide_parameters: an error message (a failed job's record, a log line) never quotes
-        # the values of a query, which may hold personal data.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "REDIS_URL": settings.get("redis_url") or None,
+        "KOERS_WEB_CONTAINERS": settings["web_containers"],
         "KOERS_MUNICIPALITY": municipality,
         "KOERS_DEMO": settings["demo"],
         "DEBUG": settings["debug"],
@@ -255,6 +277,36 @@ def _flask_config(settings: Mapping[str, Any], municipality: Municipality) -> di
         "MAX_CONTENT_LENGTH": max(64, settings["max_import_mb"] + 1,
                                   settings["max_attachment_mb"] + 1) * 1024 * 1024,
     }
+
+
+def check_web_containers(config: Mapping[str, Any]) -> None:
+    """Refuse a set-up that spreads one instance over several web containers without what
+    they must share; raises :class:`ConfigError`.
+
+    Several gunicorn workers in *one* container are fine without Redis: a job's state,
+    heartbeat and checkpoint are in the database, which every worker reads, and its files
+    are in the storage folder they share. Several containers are not: without Redis each one
+    runs jobs in job processes of its own and loses those still waiting in its memory
+    whenever it is replaced (every rolling update), and a SQLite file lives on one machine's
+    disk. A container cannot count the others, so the administrator says how many there are
+    (``KOERS_WEB_CONTAINERS``)."""
+    containers = config.get("KOERS_WEB_CONTAINERS", 1)
+    if containers <= 1:
+        return
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        raise ConfigError("settings", "KOERS_WEB_CONTAINERS",
+                          f"is {containers}, but the database is SQLite, a file on one "
+                          "machine's disk",
+                          "set DATABASE_URL to the instance's PostgreSQL database, or set "
+                          "KOERS_WEB_CONTAINERS=1 when one container serves the instance")
+    if not config.get("REDIS_URL"):
+        raise ConfigError("settings", "KOERS_WEB_CONTAINERS",
+                          f"is {containers}, but REDIS_URL is not set, so each container "
+                          "would run background jobs itself and lose those still waiting "
+                          "when it is replaced",
+                          "set REDIS_URL to the instance's Redis database and run `koers "
+                          "worker` containers, or set KOERS_WEB_CONTAINERS=1 when one "
+                          "container serves the instance")
 
 
 def _extra_plugins(text: str) -> dict[str, str]:

@@ -17,8 +17,7 @@ from redis import Redis
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.database import db
 from app.permissions import Permission, public, require
@@ -53,26 +52,35 @@ def healthz() -> tuple[Response, int]:
         "plugins": list(municipality.plugins),
         "redis": _redis_state(),
     }
+    # One connection, one query: the pool's pre-ping proves the server answers, the query that
+    # the schema is there (it is what load balancers call every few seconds).
     try:
-        with db.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        connection = db.engine.connect()
     except SQLAlchemyError as error:
-        current_app.logger.warning("health check: database unreachable: %s",
-                                   error.__class__.__name__)
-        body.update(status="unavailable", database="unreachable")
-        return _no_store(jsonify(body)), 503
-    try:
-        with db.engine.connect() as connection:
-            rows = connection.execute(text("SELECT version_num FROM alembic_version"))
-            body["schema_revision"] = sorted(row[0] for row in rows) or None
-    except SQLAlchemyError:
-        pass
+        return _database_unreachable(body, error)
+    with connection:
+        try:
+            body["schema_revision"] = sorted(connection.exec_driver_sql(
+                "SELECT version_num FROM alembic_version").scalars()) or None
+        except DBAPIError as error:
+            if error.connection_invalidated:
+                return _database_unreachable(body, error)
+        except SQLAlchemyError:
+            pass
     if body["schema_revision"] is None:
         body.update(status="unavailable", database="not migrated")
     elif body["redis"] == "unreachable":
         # New jobs cannot be queued (pages and sign-in still work): say so with a 503.
         body["status"] = "degraded"
     return _no_store(jsonify(body)), 200 if body["status"] == "ok" else 503
+
+
+def _database_unreachable(body: dict[str, object], error: Exception
+                          ) -> tuple[Response, int]:
+    current_app.logger.warning("health check: database unreachable: %s",
+                               error.__class__.__name__)
+    body.update(status="unavailable", database="unreachable")
+    return _no_store(jsonify(body)), 503
 
 
 #: Seconds the health check waits for Redis, so a dead server cannot stall the probe.
@@ -84,16 +92,19 @@ def _redis_state() -> str:
     url = current_app.config.get("REDIS_URL")
     if not url:
         return "not configured"
-    client = Redis.from_url(url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-                            socket_timeout=REDIS_TIMEOUT_SECONDS, retry=Retry(NoBackoff(), 0))
+    # One client per process: its pool keeps the connection between probes; one retry, so a
+    # connection the server closed (a Redis restart) is replaced instead of reported.
+    client = current_app.extensions.get("koers_health_redis")
+    if client is None:
+        client = current_app.extensions["koers_health_redis"] = Redis.from_url(
+            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS, retry=Retry(NoBackoff(), 1))
     try:
         client.ping()
     except (RedisError, OSError) as error:
         current_app.logger.warning("health check: redis unreachable: %s",
                                    error.__class__.__name__)
         return "unreachable"
-    finally:
-        client.close()
     return "ok"
 
 

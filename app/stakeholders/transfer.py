@@ -24,7 +24,6 @@ import contextlib
 import io
 import itertools
 import json
-import os
 import re
 import time
 import uuid
@@ -52,6 +51,7 @@ from app.spreadsheets import EXTENSIONS, SpreadsheetError, neutralise, unneutral
 from app.stakeholders import services
 from app.stakeholders.models import Kind, LegalGround, Stakeholder
 from app.stakeholders.services import Filters, StakeholderData
+from app.storage import InvalidKey, check_key, storage
 
 UPLOAD_FOLDER = "imports"
 #: Uploaded files hold personal data: those never imported are removed after this long.
@@ -647,89 +647,80 @@ def import_rows(report: Report, *, actor: Any = None,
 
 # --- uploads and jobs -----------------------------------------------------------------------
 
-def upload_folder() -> Path:
-    folder = Path(current_app.config["KOERS_STORAGE_DIR"]) / UPLOAD_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def store_upload(stream: Any, filename: str, declared_size: int | None = None) -> str:
-    """Keep an uploaded file as ``imports/<uuid>.<ext>`` under the storage folder after
-    checking its type and size and that its content looks like what its name says; returns
-    that relative path. ``declared_size`` (the request's Content-Length, when known) names
-    the size of a file refused as too large, since reading stops just past the limit."""
+    """Keep an uploaded file as ``imports/<uuid>.<ext>`` in the file storage after checking
+    its type and size and that its content looks like what its name says; returns that key.
+    ``declared_size`` (the request's Content-Length, when known) names the size of a file
+    refused as too large, since reading stops just past the limit."""
     extension = Path(filename or "").suffix.lower()
     if extension not in EXTENSIONS:
         raise _refuse("file_type")
     remove_stale_uploads()
     relative = f"{UPLOAD_FOLDER}/{uuid.uuid4()}{extension}"
-    target = upload_folder() / Path(relative).name
     limit, size = max_bytes(), 0
     head = b""
-    try:
-        with target.open("wb") as handle:
-            while chunk := stream.read(1024 * 1024):
-                size += len(chunk)
-                if size > limit:
-                    # Reading stops here. Name the size read if that was the whole file, else
-                    # the size the request declared, else only that it is over the limit.
-                    if not stream.read(1):
-                        check_size(size)
-                    real = declared_size if (declared_size or 0) > size else None
-                    check_size(real or size, exact=real is not None)
-                if len(head) < 8192:
-                    head += chunk[:8192 - len(head)]
-                handle.write(chunk)
+    # A refusal inside the writer leaves nothing stored.
+    with storage().writer(relative) as handle:
+        while chunk := stream.read(1024 * 1024):
+            size += len(chunk)
+            if size > limit:
+                # Reading stops here. Name the size read if that was the whole file, else
+                # the size the request declared, else only that it is over the limit.
+                if not stream.read(1):
+                    check_size(size)
+                real = declared_size if (declared_size or 0) > size else None
+                check_size(real or size, exact=real is not None)
+            if len(head) < 8192:
+                head += chunk[:8192 - len(head)]
+            handle.write(chunk)
         if not head.strip():
             raise _refuse("empty")
         if extension == ".xlsx" and not head.startswith(b"PK\x03\x04"):
             raise _refuse("not_xlsx")
         if extension == ".csv" and (b"\x00" in head or head.startswith(b"PK\x03\x04")):
             raise _refuse("encoding")
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
     return relative
 
 
-def stored_path(relative: str) -> Path:
-    """The stored upload ``relative`` names; only files inside the upload folder."""
-    folder = upload_folder().resolve()
-    path = (folder.parent / relative).resolve()
-    if path.parent != folder or path.suffix.lower() not in EXTENSIONS:
+def stored_key(relative: str) -> str:
+    """The stored upload ``relative`` names: only ``imports/<name>`` with a spreadsheet's
+    extension."""
+    folder, _slash, name = (relative or "").partition("/")
+    if folder != UPLOAD_FOLDER or Path(name).suffix.lower() not in EXTENSIONS:
         raise _refuse("file_gone")
-    return path
+    try:
+        return check_key(relative)
+    except InvalidKey:
+        raise _refuse("file_gone") from None
 
 
 def read_stored(relative: str) -> Sheet:
-    path = stored_path(relative)
-    if not path.is_file():
-        raise _refuse("file_gone")
-    check_size(path.stat().st_size)  # before reading a byte of it
-    with path.open("rb") as handle:
-        return read_file(handle, path.name)
+    key = stored_key(relative)
+    try:
+        check_size(storage().size(key))  # before reading a byte of it
+        data = storage().read(key)
+    except FileNotFoundError:
+        raise _refuse("file_gone") from None
+    # In memory (at most KOERS_MAX_IMPORT_MB): a workbook is a zip, read by seeking.
+    return read_file(io.BytesIO(data), Path(key).name)
 
 
 def remove_upload(relative: str) -> None:
     """Remove an upload with its staged rows (see :func:`stage`)."""
     with contextlib.suppress(ImportFileError):
-        path = stored_path(relative)
-        path.unlink(missing_ok=True)
-        staged = path.with_name(path.stem + STAGED_SUFFIX)
-        staged.unlink(missing_ok=True)
-        staged.with_name(staged.name + ".part").unlink(missing_ok=True)
+        storage().delete(stored_key(relative))
+        storage().delete(staged_key(relative))
 
 
 def remove_stale_uploads(now: float | None = None) -> int:
     """Remove uploads and staged rows older than :data:`UPLOAD_RETENTION` (checked but never
     imported; a running import keeps its staged rows fresh)."""
     cutoff = (now or time.time()) - UPLOAD_RETENTION.total_seconds()
-    removed = 0
-    for path in upload_folder().iterdir():
-        if path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    stale = [entry.key for entry in storage().entries(UPLOAD_FOLDER)
+             if entry.modified.timestamp() < cutoff]
+    for key in stale:
+        storage().delete(key)
+    return len(stale)
 
 
 def upload_id(relative: str) -> str:
@@ -788,6 +779,8 @@ def import_check_job(context: JobContext, path: str, name: str = "") -> dict[str
 # transaction for the whole import kept every sign-in and edit waiting for minutes.
 
 STAGED_SUFFIX = ".staged.jsonl"
+#: How often a running import marks its staged rows as in use (far below UPLOAD_RETENTION).
+TOUCH_SECONDS = 3600
 #: The pause between two steps, so other writers get the lock. SQLite's busy handler retries
 #: a waiting writer about every 100 ms (after its first few attempts), so a shorter pause
 #: could fall between two of its attempts, step after step, until its busy_timeout ends.
@@ -797,15 +790,15 @@ LOCK_RETRIES = 4
 _DATE_KEYS = ("consent_date", "retention_until")
 
 
-def staged_path(relative: str) -> Path:
-    upload = stored_path(relative)
-    return upload.with_name(upload.stem + STAGED_SUFFIX)
+def staged_key(relative: str) -> str:
+    upload = stored_key(relative)
+    return upload.rsplit(".", 1)[0] + STAGED_SUFFIX
 
 
-def stage(report: Report, target: Path) -> dict[str, int]:
-    """Write a clean report's rows to ``target`` as JSON lines, in the order they are created
-    (organisations first, so people can join those further down the file); the first line
-    holds the counts. Written under another name and renamed, so a staged file is whole."""
+def stage(report: Report, target: str) -> dict[str, int]:
+    """Write a clean report's rows to the key ``target`` as JSON lines, in the order they are
+    created (organisations first, so people can join those further down the file); the first
+    line holds the counts. The storage writes a file whole or not at all."""
     organisations = [row for row in report.rows if row.data.kind == Kind.ORGANISATION]
     persons = [row for row in report.rows if row.data.kind != Kind.ORGANISATION]
     linked = {reference for row in persons for source, reference, _function in row.links
@@ -813,8 +806,8 @@ def stage(report: Report, target: Path) -> dict[str, int]:
     counts = {"created": len(report.rows), "persons": len(persons),
               "organisations": len(organisations),
               "memberships": sum(len(row.links) for row in report.rows)}
-    partial = target.with_name(target.name + ".part")
-    with partial.open("w", encoding="utf-8") as handle:
+    with storage().writer(target) as raw:
+        handle = io.TextIOWrapper(raw, encoding="utf-8")
         handle.write(json.dumps(counts) + "\n")
         for row in (*organisations, *persons):
             data = {key: getattr(row.data, key) for key in StakeholderData.__dataclass_fields__}
@@ -826,8 +819,7 @@ def stage(report: Report, target: Path) -> dict[str, int]:
                 line["key"] = key  # its id goes into the checkpoint for the people after it
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
         handle.flush()
-        os.fsync(handle.fileno())
-    partial.replace(target)
+        handle.detach()  # the writer, not the wrapper, closes the file: that stores it
     return counts
 
 
@@ -880,7 +872,9 @@ def apply_staged(context: JobContext, upload: str, *, actor: Any = None,
     returns the last checkpoint (its counts are the import's)."""
     step = int(current_app.config["KOERS_IMPORT_STEP_ROWS"])
     pause = PAUSE_SECONDS.get(db.engine.dialect.name, DEFAULT_PAUSE)
-    with staged_path(upload).open(encoding="utf-8") as handle:
+    key = staged_key(upload)
+    touched = time.monotonic()
+    with io.TextIOWrapper(storage().open(key), encoding="utf-8") as handle:
         counts = json.loads(handle.readline())
         state: dict[str, Any] = {"done": 0, "total": counts["created"], "counts": counts,
                                  "organisations": {}, "memberships": 0, "skipped": 0}
@@ -901,7 +895,9 @@ def apply_staged(context: JobContext, upload: str, *, actor: Any = None,
                     if not _locked(error) or attempt == LOCK_RETRIES - 1:
                         raise
                     time.sleep(pause * (attempt + 2))
-            os.utime(handle.fileno())  # in use: not stale
+            if time.monotonic() - touched > TOUCH_SECONDS:
+                storage().touch(key)  # in use: not stale
+                touched = time.monotonic()
             if progress:
                 progress(state["done"], state["total"])
             if state["done"] < state["total"]:
@@ -923,14 +919,14 @@ def import_job(context: JobContext, path: str, name: str = "",
             return _imported(checkpoint, None)  # the last step committed; the job did not
         return {"state": "already_imported"}
     if checkpoint.get("done"):
-        if not staged_path(path).is_file():
+        if not storage().exists(staged_key(path)):
             return {"state": "file_error", "problems": [["staged_gone", {
                 "done": checkpoint["done"], "total": checkpoint.get("total", 0)}]]}
     else:
         report = _checked(context, path, 5, 25)
         if isinstance(report, dict):
             return report
-        stage(report, staged_path(path))
+        stage(report, staged_key(path))
         del report  # from here on the staged file is read a step at a time
     started = time.perf_counter()
     def progress(done: int, total: int) -> None:

@@ -21,6 +21,7 @@ from app.jobs.services import JobContext, run_job
 from app.stakeholders import services, transfer
 from app.stakeholders.models import Membership, Stakeholder
 from app.stakeholders.services import StakeholderData
+from app.storage import storage
 from app.testing import POSTGRES_URL, KoersClient, sign_in
 from tests.benchmarks.stakeholders import import_file
 
@@ -146,7 +147,8 @@ def test_an_interrupted_import_goes_on_from_its_checkpoint(app, make_user, monke
     assert count(Stakeholder) == 2 * STEP  # two steps committed, the third not at all
     checkpoint = db.session.get(Job, job_id).checkpoint
     assert checkpoint["done"] == 2 * STEP and checkpoint["total"] == rows
-    assert transfer.staged_path(path).is_file() and transfer.stored_path(path).is_file()
+    assert storage().exists(transfer.staged_key(path))
+    assert storage().exists(transfer.stored_key(path))
 
     # The retry goes on from the checkpoint with the staged rows, never checking again.
     monkeypatch.setattr(transfer, "_apply_step", apply_step)
@@ -161,7 +163,8 @@ def test_an_interrupted_import_goes_on_from_its_checkpoint(app, make_user, monke
         AuditEvent.entity_type.in_(["stakeholders", "stakeholder_imports"]))).all()
     assert events.count("create") == rows and events.count("import") == 1
     assert events.count("add_membership") == 980
-    assert not transfer.staged_path(path).exists() and not transfer.stored_path(path).exists()
+    assert not storage().exists(transfer.staged_key(path))
+    assert not storage().exists(transfer.stored_key(path))
 
     # Once more (the job finished its last step but not itself): the same result, nothing new.
     final = db.session.get(Job, job_id).checkpoint

@@ -9,7 +9,6 @@ import io
 import json
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from app.consultations.inputs.models import Attachment, CoSignatory, Input
 from app.consultations.inputs.services import InputData
 from app.stakeholders import services as register
 from app.stakeholders.services import StakeholderData
+from app.storage import storage
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -45,9 +45,10 @@ def reaction(**values) -> dict:
     return form
 
 
-def stored_files(app) -> list[Path]:
-    folder = Path(app.config["KOERS_STORAGE_DIR"]) / "attachments"
-    return sorted(folder.iterdir()) if folder.is_dir() else []
+def stored_files(app) -> list[str]:
+    """The names of the stored attachments, whichever back-end holds them."""
+    return sorted(entry.key.removeprefix("attachments/")
+                  for entry in storage().entries("attachments"))
 
 
 @pytest.mark.parametrize(("head", "content_type"), [
@@ -83,8 +84,8 @@ def test_a_written_reaction_with_a_scanned_letter_and_co_signatories(client, log
         item.id, "application/pdf", len(PDF))
     assert record.original_name == "brief Jan.txt"
     assert "Jan" not in record.stored_name
-    assert [path.name for path in stored_files(app)] == [record.stored_name]
-    assert stored_files(app)[0].read_bytes() == PDF
+    assert stored_files(app) == [record.stored_name]
+    assert storage().read(f"attachments/{record.stored_name}") == PDF
     event = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "add_attachment")).one()
     assert "brief Jan" not in json.dumps(event.changes)
@@ -202,10 +203,10 @@ def test_an_editor_adds_and_removes_attachments_on_the_input_page(client, login_
     assert client.submit(f"/consultations/inputs/{item.id}/attachments", {
         "attachment": (io.BytesIO(WEBP), "foto.webp")}).status_code == 302
     assert len(stored_files(app)) == 2
-    path = attachments.path_of(record)
+    key = attachments.key_of(record)
     response = client.submit(f"/consultations/attachments/{record.id}/delete")
     assert response.status_code == 302
-    assert not path.exists() and len(stored_files(app)) == 1
+    assert not storage().exists(key) and len(stored_files(app)) == 1
     assert db.session.scalars(select(Attachment.id)).all() == [record.id + 1]
     assert db.session.scalar(select(AuditEvent.id).where(
         AuditEvent.action == "remove_attachment")) is not None
@@ -222,7 +223,7 @@ def test_an_erased_senders_attachments_stay_and_the_export_lists_them(client, lo
     register.erase(sender)
     db.session.commit()
     assert db.session.get(Attachment, record.id) is not None
-    assert attachments.path_of(record).is_file()
+    assert storage().exists(attachments.key_of(record))
     login_as("viewer")
     page = text(client.get(f"/consultations/inputs/{item.id}"))
     assert "Jan de Vries" not in page and "Erased person" in page

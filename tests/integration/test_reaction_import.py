@@ -19,6 +19,7 @@ from app.plans.programme import services as programme
 from app.stakeholders import services as register
 from app.stakeholders.models import Stakeholder
 from app.stakeholders.services import StakeholderData
+from app.storage import storage
 from tests.mail import PDF, eml, zipped
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reactions"
@@ -50,10 +51,11 @@ def inputs_of(db, consultation) -> list[Input]:
         Input.consultation_id == consultation.id).order_by(Input.number)))
 
 
-def stored_uploads(app) -> list[Path]:
-    folder = Path(app.config["KOERS_STORAGE_DIR"]) / "reaction-imports"
-    return [path for path in folder.iterdir() if any(
-        p.name != "meta.json" for p in path.iterdir())] if folder.exists() else []
+def stored_uploads(app) -> list[str]:
+    """The uploads in the file storage that still hold files (an imported one keeps only its
+    meta.json, with numbers and no values)."""
+    return sorted({entry.key.split("/")[1] for entry in storage().entries("reaction-imports")
+                   if not entry.key.endswith("/meta.json")})
 
 
 def stakeholder_count(db) -> int:

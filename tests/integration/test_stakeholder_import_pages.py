@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -17,6 +16,7 @@ from app.jobs.models import Job
 from app.stakeholders import services
 from app.stakeholders.models import Membership, Stakeholder
 from app.stakeholders.services import StakeholderData
+from app.storage import storage
 
 HEADER = "naam;soort;organisatie;functie;e-mail;telefoon;categorieën"
 GOOD = [
@@ -55,9 +55,8 @@ def stakeholder_count(db) -> int:
     return db.session.scalar(select(func.count()).select_from(Stakeholder))
 
 
-def uploads(app) -> list[Path]:
-    folder = Path(app.config["KOERS_STORAGE_DIR"]) / "imports"
-    return sorted(folder.iterdir()) if folder.exists() else []
+def uploads(app) -> list[str]:
+    return sorted(entry.key for entry in storage().entries("imports"))
 
 
 def job_url(response) -> str:

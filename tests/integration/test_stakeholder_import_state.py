@@ -11,6 +11,7 @@ from app.database import db
 from app.jobs import services as jobs
 from app.jobs.models import Job, JobStatus
 from app.stakeholders import transfer
+from app.storage import storage
 
 
 @pytest.fixture(autouse=True)
@@ -47,10 +48,10 @@ def test_the_list_and_import_pages_show_an_import_in_progress(client, login_as, 
 
 def test_a_failed_import_job_removes_its_upload_and_staged_rows(app):
     path = transfer.store_upload(io.BytesIO(b"naam\r\nJan\r\n"), "lijst.csv")
-    staged = transfer.staged_path(path)
-    staged.write_text("{}\n")
+    staged = transfer.staged_key(path)
+    storage().write(staged, b"{}\n")
     for kind in ("stakeholders.import_check", "stakeholders.import"):
         assert jobs._on_failure[kind] is transfer.discard_upload
     transfer.discard_upload({"path": path})
-    assert not transfer.stored_path(path).exists() and not staged.exists()
-    assert list(transfer.upload_folder().iterdir()) == []
+    assert not storage().exists(transfer.stored_key(path)) and not storage().exists(staged)
+    assert list(storage().entries(transfer.UPLOAD_FOLDER)) == []

@@ -19,6 +19,7 @@ from app.config import build_settings
 from app.errors import ConfigError
 from app.stakeholders import transfer
 from app.stakeholders.transfer import ImportFileError
+from app.storage import storage
 from tests.spreadsheets import BOMB_ROW, HEADER_ROW, bomb_bytes, workbook_parts
 
 
@@ -35,8 +36,7 @@ def bomb(tmp_path_factory) -> Path:
 
 def refused_quickly(app, path: Path) -> tuple[list[str], float, float]:
     """Read ``path`` as a stored upload: (problem codes, seconds, peak MB traced)."""
-    target = transfer.upload_folder() / path.name
-    target.write_bytes(path.read_bytes())
+    storage().write(f"{transfer.UPLOAD_FOLDER}/{path.name}", path.read_bytes())
     tracemalloc.start()
     started = time.perf_counter()
     try:

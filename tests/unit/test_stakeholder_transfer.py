@@ -9,6 +9,7 @@ import io
 import os
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -21,6 +22,7 @@ from app.stakeholders import services, transfer
 from app.stakeholders.models import Membership, Stakeholder
 from app.stakeholders.services import Filters, StakeholderData
 from app.stakeholders.transfer import ImportFileError
+from app.storage import storage
 
 HEADER = "naam;soort;organisatie;functie;e-mail;telefoon;categorieën;labels"
 
@@ -164,7 +166,7 @@ def test_an_oversized_file_is_refused_before_it_is_parsed(app, monkeypatch):
     assert "1 MB" in error.value.message
 
     relative = f"{transfer.UPLOAD_FOLDER}/big.csv"
-    (transfer.upload_folder() / "big.csv").write_bytes(data)
+    storage().write(relative, data)
     monkeypatch.setattr(transfer, "read", lambda *a: pytest.fail("parsed an oversized file"))
     with pytest.raises(ImportFileError) as error:
         transfer.read_stored(relative)
@@ -185,7 +187,7 @@ def test_uploads_are_checked_for_type_and_content(app, name, content, code):
     with pytest.raises(ImportFileError) as error:
         transfer.store_upload(io.BytesIO(content), name)
     assert problems(error) == [code]
-    assert list(transfer.upload_folder().iterdir()) == []
+    assert list(storage().entries(transfer.UPLOAD_FOLDER)) == []
 
 
 def test_an_oversized_upload_is_refused_and_not_kept(app):
@@ -193,7 +195,7 @@ def test_an_oversized_upload_is_refused_and_not_kept(app):
     with pytest.raises(ImportFileError) as error:
         transfer.store_upload(io.BytesIO(b"naam\r\n" + b"x" * (1024 * 1024)), "lijst.csv")
     assert problems(error) == ["too_large"]
-    assert list(transfer.upload_folder().iterdir()) == []
+    assert list(storage().entries(transfer.UPLOAD_FOLDER)) == []
 
 
 def test_a_stored_upload_stays_inside_the_upload_folder(app):
@@ -211,9 +213,9 @@ def test_stale_uploads_are_removed(app):
     old = transfer.store_upload(io.BytesIO(csv_bytes("Jan;;;;;;;")), "a.csv")
     new = transfer.store_upload(io.BytesIO(csv_bytes("Piet;;;;;;;")), "b.csv")
     long_ago = time.time() - 3 * 24 * 3600
-    os.utime(transfer.stored_path(old), (long_ago, long_ago))
+    os.utime(Path(app.config["KOERS_STORAGE_DIR"]) / old, (long_ago, long_ago))
     assert transfer.remove_stale_uploads() == 1
-    assert not transfer.stored_path(old).exists() and transfer.stored_path(new).exists()
+    assert not storage().exists(old) and storage().exists(new)
 
 
 # --- checking -------------------------------------------------------------------------------

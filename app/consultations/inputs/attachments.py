@@ -1,5 +1,5 @@
-"""Attachments of input: scanned letters and other files, kept under
-``KOERS_STORAGE_DIR/attachments/`` by a random name.
+"""Attachments of input: scanned letters and other files, kept in the instance's file storage
+(:mod:`app.storage`) under ``attachments/`` by a random name.
 
 A file is accepted by what it **is**, not by what it is called: the first bytes must be those
 of a PDF, PNG, JPEG, TIFF, GIF or WebP file (the file name and the browser's content type are
@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Any
 
 from flask import current_app
@@ -28,6 +27,7 @@ from app.consultations.rules import refuse_read_only_plan
 from app.database import db
 from app.errors import DomainError
 from app.labels import register as register_label
+from app.storage import check_key, storage
 
 FOLDER = "attachments"
 #: Read uploads in pieces of this size, so a large file is refused without being read whole.
@@ -110,18 +110,10 @@ def read_upload(stream: IO[bytes], filename: str | None, *,
     return Upload(data=data, content_type=content_type, original_name=_clean_name(filename))
 
 
-def folder() -> Path:
-    path = Path(current_app.config["KOERS_STORAGE_DIR"]) / FOLDER
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def path_of(attachment: Attachment) -> Path:
-    """The stored file; only a plain name inside the attachments folder is ever opened."""
-    name = Path(attachment.stored_name).name
-    if name != attachment.stored_name or name in {"", ".", ".."}:
-        raise FileNotFoundError(attachment.stored_name)
-    return folder() / name
+def key_of(attachment: Attachment) -> str:
+    """The stored file's key; only a plain name inside the attachments folder (InvalidKey
+    otherwise)."""
+    return check_key(f"{FOLDER}/{attachment.stored_name}")
 
 
 def add_attachment(item: Input, upload: Upload, *, actor: Any = None) -> Attachment:
@@ -137,10 +129,7 @@ def add_attachment(item: Input, upload: Upload, *, actor: Any = None) -> Attachm
                         uploaded_by_id=getattr(actor, "id", None))
     db.session.add(record)
     db.session.flush()
-    target = path_of(record)
-    partial = target.with_suffix(target.suffix + ".part")
-    partial.write_bytes(upload.data)
-    partial.replace(target)
+    storage().write(key_of(record), upload.data)
     audit("add_attachment", item, actor=actor, changes={
         "attachment": {"old": None, "new": record.id},
         "content_type": {"old": None, "new": record.content_type},
@@ -153,13 +142,13 @@ def remove_attachment(attachment: Attachment, *, actor: Any = None) -> None:
     item = db.session.get(Input, attachment.input_id)
     if item is not None:
         refuse_read_only_plan(consultation_id=item.consultation_id)
-    path = path_of(attachment)
+    key = key_of(attachment)
     audit("remove_attachment", item if item is not None else
           ("consultation_inputs", attachment.input_id), actor=actor,
           changes={"attachment": {"old": attachment.id, "new": None}})
     db.session.delete(attachment)
     db.session.flush()
-    path.unlink(missing_ok=True)
+    storage().delete(key)
 
 
 def attachments_of(input_ids: list[int]) -> dict[int, list[Attachment]]:

@@ -23,7 +23,6 @@ import hashlib
 import io
 import json
 import re
-import shutil
 import time
 import uuid
 from collections.abc import Iterable
@@ -32,7 +31,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -57,6 +55,7 @@ from app.plans.models import Theme
 from app.stakeholders import services as register
 from app.stakeholders.models import Kind, LegalGround, Stakeholder
 from app.stakeholders.services import StakeholderData
+from app.storage import InvalidKey, storage
 
 SHEET_EXTENSIONS = spreadsheets.EXTENSIONS
 
@@ -498,7 +497,7 @@ def import_entries(consultation: Consultation, report: Report, *, actor: Any = N
 
 
 # --- uploads --------------------------------------------------------------------------------
-# An upload holds personal data: it is kept as files under KOERS_STORAGE_DIR/reaction-imports/
+# An upload holds personal data: it is kept in the file storage under reaction-imports/
 # <random id>/ (the files by number, their names in meta.json) only from the upload to the
 # import, and removed then, or when the adviser starts again, or after UPLOAD_RETENTION.
 
@@ -507,17 +506,12 @@ UPLOAD_RETENTION = timedelta(days=2)
 _ID = re.compile(r"[0-9a-f]{32}")
 
 
-def upload_root() -> Path:
-    root = Path(current_app.config["KOERS_STORAGE_DIR"]) / UPLOAD_FOLDER
-    root.mkdir(parents=True, exist_ok=True)
-    return root
-
-
-def _folder(upload_id: str) -> Path | None:
+def _folder(upload_id: str) -> str | None:
+    """The upload's folder key, when ``upload_id`` is one (its meta.json exists)."""
     if not _ID.fullmatch(upload_id or ""):
         return None
-    folder = upload_root() / upload_id
-    return folder if (folder / "meta.json").is_file() else None
+    folder = f"{UPLOAD_FOLDER}/{upload_id}"
+    return folder if storage().exists(f"{folder}/meta.json") else None
 
 
 def _file_name(name: str) -> str:
@@ -538,8 +532,7 @@ def store_upload(files: list[tuple[str, Any]], consultation: Consultation, user_
     if any(Path(name).suffix.lower() not in allowed for name, _stream in files):
         raise DomainError(message("file_type"), field="files")
     upload_id = uuid.uuid4().hex
-    folder = upload_root() / upload_id
-    folder.mkdir()
+    folder = f"{UPLOAD_FOLDER}/{upload_id}"
     limit, total, names = member_limit(), 0, []
     try:
         for number, (name, stream) in enumerate(files):
@@ -550,27 +543,28 @@ def store_upload(files: list[tuple[str, Any]], consultation: Consultation, user_
                                      "them in parts.", limit=limit // 1024 // 1024),
                                   field="files")
             stored = f"{number}{Path(name).suffix.lower()}"
-            (folder / stored).write_bytes(data)
+            storage().write(f"{folder}/{stored}", data)
             names.append({"name": _file_name(name), "stored": stored})
         _write_meta(folder, {"consultation": consultation.id, "user": user_id,
                              "files": names, "state": "uploaded"})
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        storage().delete_folder(folder)
         raise
     return upload_id
 
 
-def _write_meta(folder: Path, meta: dict[str, Any]) -> None:
-    partial = folder / "meta.json.part"
-    partial.write_text(json.dumps(meta), encoding="utf-8")
-    partial.replace(folder / "meta.json")
+def _write_meta(folder: str, meta: dict[str, Any]) -> None:
+    storage().write(f"{folder}/meta.json", json.dumps(meta).encode())
 
 
 def upload_meta(upload_id: str) -> dict[str, Any] | None:
     folder = _folder(upload_id)
     if folder is None:
         return None
-    return json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    try:
+        return json.loads(storage().read(f"{folder}/meta.json"))
+    except FileNotFoundError:
+        return None
 
 
 def read_stored(upload_id: str) -> tuple[list[Entry], list[tuple[str, Problems]]]:
@@ -581,13 +575,16 @@ def read_stored(upload_id: str) -> tuple[list[Entry], list[tuple[str, Problems]]
     problems: list[tuple[str, Problems]] = []
     mails = 0
     for file in meta["files"]:
-        path = (folder / Path(file["stored"]).name) if folder else None
-        if path is None or not path.is_file():
+        stored = Path(file["stored"]).name
+        try:
+            data = storage().read(f"{folder}/{stored}") if folder else None
+        except (FileNotFoundError, InvalidKey):
+            data = None
+        if data is None:
             continue
-        data = path.read_bytes()
-        if path.suffix in SHEET_EXTENSIONS:
+        if Path(stored).suffix in SHEET_EXTENSIONS:
             try:
-                entries += sheet_entries(data, path.name)
+                entries += sheet_entries(data, stored)
             except spreadsheets.SpreadsheetError as error:
                 problems.append((file["name"], [("sheet", {"message": error.message})]))
             continue
@@ -607,9 +604,8 @@ def finish_upload(upload_id: str, result: dict[str, Any]) -> None:
     if folder is None:
         return
     meta = upload_meta(upload_id) or {}
-    for path in folder.iterdir():
-        if path.name != "meta.json":
-            path.unlink(missing_ok=True)
+    for file in meta.get("files", []):
+        storage().delete(f"{folder}/{Path(file['stored']).name}")
     meta.update(state="imported", result=result, files=[])
     _write_meta(folder, meta)
 
@@ -617,14 +613,13 @@ def finish_upload(upload_id: str, result: dict[str, Any]) -> None:
 def remove_upload(upload_id: str) -> None:
     folder = _folder(upload_id)
     if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
+        storage().delete_folder(folder)
 
 
 def remove_stale_uploads(now: float | None = None) -> int:
     cutoff = (now or time.time()) - UPLOAD_RETENTION.total_seconds()
-    removed = 0
-    for path in upload_root().iterdir():
-        if path.is_dir() and path.stat().st_mtime < cutoff:
-            shutil.rmtree(path, ignore_errors=True)
-            removed += 1
-    return removed
+    stale = [name for name, modified in storage().folders(UPLOAD_FOLDER).items()
+             if modified.timestamp() < cutoff]
+    for name in stale:
+        storage().delete_folder(f"{UPLOAD_FOLDER}/{name}")
+    return len(stale)

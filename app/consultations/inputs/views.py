@@ -17,7 +17,7 @@ from contextlib import suppress
 from datetime import date
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, request, send_file, session, url_for
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -71,6 +71,7 @@ from app.plans.pages import plan_or_404
 from app.plans.programme import services as programme
 from app.stakeholders.models import Stakeholder
 from app.stakeholders.services import BARE
+from app.storage.responses import send_stored
 
 
 def _inputs_url(consultation: Consultation) -> str:
@@ -456,18 +457,8 @@ def download_attachment(attachment_id: int) -> Any:
     """The file as it was uploaded, always as a download with the type found when it was
     checked, never rendered by the browser (nosniff) and never cached (personal data)."""
     record, _item = _attachment(attachment_id)
-    try:
-        path = attachments.path_of(record)
-    except FileNotFoundError:
-        abort(404)
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=record.content_type, as_attachment=True,
-                         download_name=record.original_name, max_age=0, conditional=False,
-                         etag=False)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_stored(attachments.key_of(record), mimetype=record.content_type,
+                       download_name=record.original_name)
 
 
 @bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])

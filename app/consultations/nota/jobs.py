@@ -1,6 +1,6 @@
 """Generating the nota van beantwoording: a background job that collects what the nota says,
-renders it into HTML, PDF and DOCX files under ``KOERS_STORAGE_DIR/notas`` and records them as
-a :class:`~app.consultations.nota.models.Nota`; and reading the stored files back.
+renders it into HTML, PDF and DOCX files under ``notas/`` in the file storage and records
+them as a :class:`~app.consultations.nota.models.Nota`; and reading the stored files back.
 """
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -25,6 +24,7 @@ from app.consultations.nota.models import Nota
 from app.database import db
 from app.jobs.services import JobContext, job, started_by
 from app.labels import register as register_label
+from app.storage import InvalidKey, check_key, storage
 
 KIND = "consultations.nota"
 FOLDER = "notas"
@@ -42,22 +42,16 @@ register_label("field", "reactions", _l("Reactions"))
 
 # --- storage --------------------------------------------------------------------------------
 
-def folder() -> Path:
-    path = Path(current_app.config["KOERS_STORAGE_DIR"]) / FOLDER
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def stored_file(nota: Nota, file_format: str) -> Path | None:
-    """The stored file of ``nota`` in ``file_format``, only inside the nota folder."""
+def stored_key(nota: Nota, file_format: str) -> str | None:
+    """The storage key of ``nota``'s file in ``file_format``: a plain name inside the nota
+    folder with that format's extension, or None."""
     name = (nota.files or {}).get(file_format)
-    if file_format not in FORMATS or not name:
+    if file_format not in FORMATS or not name or not name.endswith(f".{file_format}"):
         return None
-    base = folder().resolve()
-    path = (base / name).resolve()
-    if path.parent != base or path.suffix != f".{file_format}" or not path.is_file():
+    try:
+        return check_key(f"{FOLDER}/{name}")
+    except InvalidKey:
         return None
-    return path
 
 
 def notas_of(consultation: Consultation, limit: int = 100) -> list[Nota]:
@@ -78,7 +72,7 @@ def generate(consultation: Consultation, *, actor: Any = None, job_id: str | Non
     report = progress or (lambda percent, message: None)
     seconds: dict[str, float] = {}
     municipality = current_app.config["KOERS_MUNICIPALITY"]
-    written: list[Path] = []
+    written: list[str] = []
     try:
         with force_locale(municipality.locale):
             report(5, _("Collecting the answered reactions"))
@@ -95,9 +89,8 @@ def generate(consultation: Consultation, *, actor: Any = None, job_id: str | Non
                 started = time.perf_counter()
                 data = render(content)
                 name = f"{uuid.uuid4().hex}.{file_format}"
-                path = folder() / name
-                path.write_bytes(data)
-                written.append(path)
+                storage().write(f"{FOLDER}/{name}", data)
+                written.append(f"{FOLDER}/{name}")
                 files[file_format] = name
                 seconds[file_format] = time.perf_counter() - started
         report(95, _("Saving"))
@@ -111,9 +104,9 @@ def generate(consultation: Consultation, *, actor: Any = None, job_id: str | Non
               changes={"reactions": {"old": None, "new": content.reactions}})
         db.session.flush()
     except BaseException:
-        for path in written:
-            with contextlib.suppress(OSError):
-                path.unlink()
+        for key in written:
+            with contextlib.suppress(Exception):  # the first error is the one to report
+                storage().delete(key)
         raise
     return nota, seconds
 

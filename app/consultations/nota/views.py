@@ -8,7 +8,7 @@ import re
 import unicodedata
 from typing import Any
 
-from flask import Response, abort, flash, redirect, send_file, url_for
+from flask import Response, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -28,6 +28,8 @@ from app.forms import ConfirmForm
 from app.jobs.views import job_or_404, start_job
 from app.permissions import Permission, has_permission, require
 from app.plans.rules import read_only_reason
+from app.storage import storage
+from app.storage.responses import send_stored
 
 
 def _nota_or_404(consultation: Consultation, nota_id: int) -> Nota:
@@ -87,14 +89,11 @@ def nota_download(consultation_id: int, nota_id: int, file_format: str) -> Any:
     found = _nota_or_404(consultation, nota_id)
     if file_format not in notas.FORMATS:
         abort(404)
-    path = notas.stored_file(found, file_format)
-    if path is None:
+    key = notas.stored_key(found, file_format)
+    if key is None:
         abort(404)
-    response = send_file(path, mimetype=notas.MEDIA_TYPES[file_format], as_attachment=True,
-                         download_name=_file_name(consultation, found, file_format),
-                         max_age=0)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return send_stored(key, mimetype=notas.MEDIA_TYPES[file_format],
+                       download_name=_file_name(consultation, found, file_format))
 
 
 @bp.route("/<int:consultation_id>/nota/<int:nota_id>")
@@ -103,10 +102,13 @@ def nota_view(consultation_id: int, nota_id: int) -> Any:
     """The HTML version in the browser, under a policy that allows its own style and
     embedded logo and nothing else: no script, no request to anywhere."""
     consultation, _plan = consultation_or_404(consultation_id)
-    path = notas.stored_file(_nota_or_404(consultation, nota_id), "html")
-    if path is None:
+    key = notas.stored_key(_nota_or_404(consultation, nota_id), "html")
+    try:
+        document = storage().read(key) if key else None
+    except FileNotFoundError:
+        document = None
+    if document is None:
         abort(404)
-    document = path.read_bytes()
     style = style_hash(document) or "'none'"
     response = Response(document, mimetype=notas.MEDIA_TYPES["html"])
     response.headers["Content-Security-Policy"] = (
