@@ -16,7 +16,20 @@ from datetime import date
 from typing import Any, Protocol
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, delete, func, select, update
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -387,23 +400,31 @@ def list_query(consultation: Consultation, filters: Filters) -> Select[tuple[Inp
             .order_by(Input.number))
 
 
-def theme_names(inputs: Sequence[Input]) -> dict[int, list[str]]:
-    """The names of the themes of each input, in the plan's order, with one query."""
+def themes_and_co_signers(inputs: Sequence[Input]
+                          ) -> tuple[dict[int, list[str]], dict[int, int]]:
+    """The names of each input's themes, in the plan's order, and how many co-signed each —
+    what a list of inputs shows beside every row — with one query."""
     names: dict[int, list[str]] = defaultdict(list)
+    signers: dict[int, int] = {}
     ids = [item.id for item in inputs]
-    if ids:
-        for input_id, name in db.session.execute(
-                select(InputTheme.input_id, Theme.name)
-                .join(Theme, Theme.id == InputTheme.theme_id)
-                .where(InputTheme.input_id.in_(ids))
-                .order_by(Theme.position, Theme.id)):
+    if not ids:
+        return names, signers
+    themed = (select(InputTheme.input_id.label("input_id"), Theme.name.label("name"),
+                     Theme.position.label("position"), Theme.id.label("theme_id"),
+                     literal(0).label("signers"))
+              .join(Theme, Theme.id == InputTheme.theme_id)
+              .where(InputTheme.input_id.in_(ids)))
+    signed = (select(CoSignatory.input_id, cast(null(), String), cast(null(), Integer),
+                     cast(null(), Integer), func.count())
+              .where(CoSignatory.input_id.in_(ids)).group_by(CoSignatory.input_id))
+    rows = union_all(themed, signed).subquery()
+    for input_id, name, _position, _theme_id, count in db.session.execute(
+            select(rows).order_by(rows.c.position, rows.c.theme_id)):
+        if name is None:
+            signers[input_id] = count
+        else:
             names[input_id].append(name)
-    return names
-
-
-def co_signer_counts(inputs: Sequence[Input]) -> dict[int, int]:
-    """How many co-signed each input, with one query."""
-    return _count_per(CoSignatory.input_id, [item.id for item in inputs])
+    return names, signers
 
 
 def input_counts(consultations: Sequence[Consultation]) -> dict[int, int]:

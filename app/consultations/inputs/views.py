@@ -106,11 +106,12 @@ def _list_page(consultation: Consultation, plan: Plan, process_form: ProcessForm
     inputs = list(listed.items)
     process_form.versions.data = versions_value(inputs)
     process_form.fill_targets(tracing.target_choices(plan))
+    themes, co_signers = services.themes_and_co_signers(inputs)
     return page("consultations/inputs/index.html", plan, status=status,
                 traced=tracing.targets_of(inputs), used_in=tracing.USED_IN,
                 consultation=consultation, filters=filters, chosen=chosen, page=listed,
                 inputs=inputs, answers=answers.answer_of(inputs),
-                themes=services.theme_names(inputs), co_signers=services.co_signer_counts(inputs),
+                themes=themes, co_signers=co_signers,
                 kinds=kinds, short_text=short_text, tables={t.id: t.topic for t in tables},
                 kept=_kept_view(chosen, listed.page),
                 process_form=process_form, **_labels())

@@ -152,7 +152,7 @@ def chosen_inputs(consultation: Consultation, ids: Collection[int]) -> list[Inpu
 def by_theme(inputs: Sequence[Input], themes: Sequence[Theme],
              names: dict[int, list[str]]) -> list[tuple[str | None, list[Input]]]:
     """Inputs grouped under their first theme in the plan's order (``names``: each input's
-    theme names in that order, :func:`services.theme_names`); those without a theme last,
+    theme names in that order, :func:`services.themes_and_co_signers`); those without a theme last,
     under None."""
     order = {theme.name: index for index, theme in enumerate(themes)}
     groups: dict[str | None, list[Input]] = {}

@@ -83,8 +83,9 @@ def _filters(consultation: Consultation, plan: Plan, args: Any
 
 
 def _rows(inputs: list[Input], tables: list[ConsultationTable]) -> dict[str, Any]:
-    """What a list of inputs shows beside each: themes, co-signatories, table (2 queries)."""
-    return {"themes": services.theme_names(inputs), "co_signers": services.co_signer_counts(inputs),
+    """What a list of inputs shows beside each: themes, co-signatories, table (1 query)."""
+    themes, co_signers = services.themes_and_co_signers(inputs)
+    return {"themes": themes, "co_signers": co_signers,
             "tables": {table.id: table.topic for table in tables}, "short_text": short_text}
 
 
