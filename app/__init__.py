@@ -9,12 +9,12 @@ from types import ModuleType
 from typing import Any
 
 from flask import Flask, flash, redirect, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import storage
 from app.config import build_settings, check_web_containers
+from app.translate import gettext as _
+from app.translate import lazy_gettext as _l
 
 __all__ = ["create_app"]
 

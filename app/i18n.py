@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from babel.support import NullTranslations
-from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel, format_date, format_datetime, get_locale, get_translations
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from app.terms import catalogue_problems
+from app.translate import request_translations
 
 LANGUAGES = {"nl": "nl_NL", "en": "en_NL"}
 LANGUAGE_COOKIE = "koers_language"
@@ -70,25 +70,6 @@ def long_date(value: date | datetime | None) -> str:
 def moment(value: datetime | None) -> str:
     """A moment in the municipality's time zone, e.g. 23-11-2026 14:05."""
     return format_datetime(value, "short") if value else ""
-
-
-def request_translations() -> NullTranslations:
-    """The translations of this request (or app context), looked up once.
-
-    Flask-Babel finds the domain, the locale and the catalogue again on every call — half a
-    dozen context look-ups for each of the two hundred strings a page translates. The
-    catalogue is kept in the slot Flask-Babel's own ``force_locale`` and ``refresh`` clear
-    and restore, so a letter rendered in another language still gets that language."""
-    if not g:
-        return get_translations()
-    context = g.get("_flask_babel")
-    found = getattr(context, "babel_translations", None)
-    if found is None:
-        found = get_translations()
-        context = g.get("_flask_babel")  # get_translations made it when it was missing
-        if context is not None:
-            context.babel_translations = found
-    return found
 
 
 def init_app(app: Flask) -> None:

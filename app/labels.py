@@ -4,7 +4,8 @@ job kinds and states). Areas and plugins add their own codes with :func:`registe
 from __future__ import annotations
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
+
+from app.translate import lazy_gettext as _l
 
 _labels: dict[str, dict[str, LazyString | str]] = {
     "role": {"admin": _l("Administrator"), "editor": _l("Editor"), "viewer": _l("Viewer")},

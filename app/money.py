@@ -13,9 +13,9 @@ import re
 from decimal import Decimal
 
 from babel.numbers import format_decimal
-from flask_babel import lazy_gettext as _l
 
 from app.errors import DomainError
+from app.translate import lazy_gettext as _l
 
 #: The largest amount a ``Numeric(12, 2)`` column holds is 9.999.999.999,99.
 LIMIT = Decimal(10) ** 10

@@ -35,9 +35,9 @@ from typing import Any, BinaryIO
 from xml.parsers import expat
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from app.errors import DomainError
+from app.translate import lazy_gettext as _l
 
 EXTENSIONS = (".csv", ".xlsx")
 

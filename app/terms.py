@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-from flask_babel import LazyString, lazy_pgettext
+from flask_babel import LazyString
+
+from app.translate import lazy_pgettext
 
 #: The gettext context of every replaceable phrase.
 CONTEXT = "term"

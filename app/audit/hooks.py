@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from app.plugins.hookspecs import hookimpl
 from app.plugins.types import NavItem
+from app.translate import lazy_gettext as _l
 
 
 @hookimpl

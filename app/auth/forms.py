@@ -1,20 +1,19 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
     PasswordField,
     RadioField,
-    SelectField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from app.auth.passwords import MIN_LENGTH
-from app.forms import DomainForm
+from app.forms import DomainForm, SelectField
+from app.translate import lazy_gettext as _l
 
 
 def role_choices() -> list[SelectChoice]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from app.audit.services import audit, recorded_changes
@@ -19,6 +18,7 @@ from app.auth.passwords import (
 from app.database import db, utcnow
 from app.errors import DomainError, EditConflict
 from app.permissions import Role
+from app.translate import lazy_gettext as _l
 
 SUPPORTED_LANGUAGES = ("nl", "en")
 

@@ -15,7 +15,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -31,6 +30,7 @@ from app.labels import label
 from app.pagination import paginate
 from app.permissions import Permission, login_required, public, require
 from app.redirects import safe_next
+from app.translate import gettext as _
 
 bp = Blueprint("auth", __name__)
 

@@ -22,7 +22,6 @@ from flask import (
     url_for,
 )
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from app.consultations import calendar, feeds
 from app.consultations.blueprint import bp
@@ -30,6 +29,7 @@ from app.database import db, utcnow
 from app.edits import current_actor
 from app.i18n import LANGUAGES
 from app.permissions import login_required, public
+from app.translate import gettext as _
 
 
 @bp.route("/calendar-feed", methods=["POST"])

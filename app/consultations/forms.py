@@ -15,13 +15,11 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
     HiddenField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -30,12 +28,20 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from app.consultations.models import Consultation
 from app.consultations.services import ConsultationData, ConsultationFormat
 from app.database import db
-from app.forms import DomainForm, MultiCheckboxField, date_field, optional_int, strip_text
+from app.forms import (
+    DomainForm,
+    MultiCheckboxField,
+    SelectField,
+    date_field,
+    optional_int,
+    strip_text,
+)
 from app.plans.models import Theme
 from app.stakeholders import services as register
 from app.stakeholders.models import Kind, Stakeholder
 from app.stakeholders.picker import StakeholderPicker, name_and_kind
 from app.terms import TERMS
+from app.translate import lazy_gettext as _l
 
 NO_CHOICE = ""
 INVALID_MOMENT = _l("Enter a valid date and time.")

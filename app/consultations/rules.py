@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,6 +21,7 @@ from app.database import db
 from app.errors import DomainError, EditConflict
 from app.plans.models import Plan
 from app.plans.rules import refuse_read_only
+from app.translate import lazy_gettext as _l
 
 
 def refuse_read_only_plan(consultation: Consultation | None = None, *,

@@ -16,7 +16,6 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from app import references
@@ -40,6 +39,7 @@ from app.labels import register as register_label
 from app.plans.models import Plan, Theme
 from app.plans.rules import refuse_read_only, usable
 from app.stakeholders.models import Stakeholder
+from app.translate import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

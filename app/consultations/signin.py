@@ -39,7 +39,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import spreadsheets
@@ -52,6 +51,7 @@ from app.errors import DomainError
 from app.stakeholders import services as register
 from app.stakeholders.models import LegalGround, Stakeholder
 from app.stakeholders.services import BARE, StakeholderData
+from app.translate import lazy_gettext as _l
 
 #: A meeting's sign-in list is short; the bound keeps the check page and its form small.
 MAX_ROWS = 500

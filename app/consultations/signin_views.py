@@ -11,8 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.consultations import signin
 from app.consultations.blueprint import bp
@@ -24,6 +22,8 @@ from app.edits import current_actor, form_errors, posted_ids, posted_versions, v
 from app.errors import DomainError
 from app.permissions import Permission, require
 from app.plans.models import Plan
+from app.translate import gettext as _
+from app.translate import lazy_gettext as _l
 
 #: What each column of :data:`signin.COLUMNS` gives, for the upload page's table.
 COLUMN_TEXTS = {

@@ -14,8 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import abort, current_app, flash, make_response, redirect, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, lazyload
@@ -64,6 +62,8 @@ from app.plans.rules import read_only_reason
 from app.stakeholders import services as register
 from app.stakeholders.models import Stakeholder
 from app.stakeholders.services import BARE
+from app.translate import gettext as _
+from app.translate import lazy_gettext as _l
 
 #: How many consultations the tab lists (a plan has a handful; the bound keeps it cheap).
 LISTED = 500

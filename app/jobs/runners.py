@@ -17,9 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from app.jobs.services import fail, interrupt, module_of, run_job
+from app.translate import gettext as _
 
 log = logging.getLogger(__name__)
 QUEUE_PREFIX = "koers"

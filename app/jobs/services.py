@@ -20,7 +20,6 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
@@ -29,6 +28,7 @@ from app.database import db, utcnow
 from app.errors import DomainError
 from app.jobs.models import Job, JobStatus
 from app.jobs.watchdog import Watchdog
+from app.translate import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 JobFunction = Callable[..., dict[str, Any] | None]

@@ -12,7 +12,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -29,6 +28,7 @@ from app.jobs.services import (
 )
 from app.permissions import Permission, has_permission, login_required, require
 from app.redirects import safe_next
+from app.translate import gettext as _
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 

@@ -17,12 +17,12 @@ from collections.abc import Callable
 
 from flask import Flask
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.database import db, utcnow
 from app.jobs.models import Job, JobStatus
+from app.translate import gettext as _
 
 log = logging.getLogger(__name__)
 #: The exit status of a job process ended by its watchdog.

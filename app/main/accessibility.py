@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 
 from app.main.views import bp
 from app.permissions import public
+from app.translate import lazy_gettext as _l
 
 #: The model's own status letters: (short label, what it means).
 STATUSES: dict[str, tuple[LazyString, LazyString]] = {

@@ -6,7 +6,6 @@ import sqlite3
 
 import psycopg
 from flask import Flask, g, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -24,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 from app.database import db
 from app.extensions import login_manager
 from app.i18n import current_language
+from app.translate import gettext as _
 
 #: Seconds a client (or a proxy) is asked to wait before trying again during an outage.
 RETRY_AFTER_SECONDS = 30

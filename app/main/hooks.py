@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from app.main.widgets import jobs_widget, recent_changes_widget, terminology_widget
 from app.plugins.hookspecs import hookimpl
 from app.plugins.types import NavItem, Widget
 from app.plugins.ui import render_partial
+from app.translate import lazy_gettext as _l
 
 
 @hookimpl

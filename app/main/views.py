@@ -11,7 +11,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 from redis import Redis
 from redis.backoff import NoBackoff
@@ -23,6 +22,7 @@ from app.database import db
 from app.permissions import Permission, public, require
 from app.plugins.ui import dashboard_widgets
 from app.theming import themes
+from app.translate import gettext as _
 
 bp = Blueprint("main", __name__)
 

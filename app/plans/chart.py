@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from markupsafe import Markup
 
 from app.i18n import euro
+from app.translate import gettext as _
+from app.translate import ngettext
 
 WIDTH = 720
 LABEL_WIDTH = 220

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.auth.models import User
 from app.database import db
-from app.forms import DomainForm, MultiCheckboxField, date_field, optional_int
+from app.forms import DomainForm, MultiCheckboxField, SelectField, date_field, optional_int
 from app.plans import services
 from app.plans.models import Plan, Theme
 from app.stakeholders.models import Stakeholder, StakeholderCategory
+from app.translate import lazy_gettext as _l
 from app.workflow import Transition
 
 #: How many plans the parent choice offers (newest first beyond that is searchable later).

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from app.plans.services import CORE_KINDS
 from app.plans.transitions import core_effects, core_guards
 from app.plans.widgets import decisions_widget, my_plans_widget, overdue_actions_widget
@@ -14,6 +12,7 @@ from app.plans.workflow import DEFAULT_WORKFLOW
 from app.plugins.hookspecs import hookimpl
 from app.plugins.types import NavItem, Widget
 from app.terms import TERMS
+from app.translate import lazy_gettext as _l
 
 
 @hookimpl

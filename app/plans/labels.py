@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g
-from flask_babel import lazy_gettext as _l
 
 from app.labels import register
 from app.plans import services, transitions
 from app.plans.models import ActionStatus, InvolvementRole, Plan
 from app.stakeholders.services import display_name
+from app.translate import lazy_gettext as _l
 from app.workflow import Phase
 
 PHASES = {

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, render_template
-from flask_babel import lazy_gettext as _l
 
 from app.edits import answer_with
 from app.plans import services
 from app.plans.models import Plan
 from app.plans.rules import read_only_reason
+from app.translate import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,13 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.audit.services import audit
 from app.database import db
 from app.errors import DomainError
 from app.plans.models import Action, Goal, Plan, Revision, Section, Theme
+from app.translate import lazy_gettext as _l
 
 FORMAT = 1
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from app.errors import DomainError, ReadOnly
 from app.plans import transitions
 from app.plans.models import Plan
 from app.stakeholders.models import Stakeholder
+from app.translate import lazy_gettext as _l
 
 MAX_TITLE = 200
 

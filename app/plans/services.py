@@ -16,7 +16,6 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -30,6 +29,7 @@ from app.plans.rules import check_order, clean_text, clean_title, refuse_read_on
 from app.plans.workflow import DEFAULT_WORKFLOW
 from app.stakeholders.models import Stakeholder
 from app.stakeholders.services import normalise
+from app.translate import lazy_gettext as _l
 from app.workflow import Workflow
 
 

@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.audit.services import audit
@@ -21,6 +20,7 @@ from app.permissions import ROLE_PERMISSIONS, Role
 from app.plans import revisions
 from app.plans.models import Action, Plan, Section, Theme
 from app.plans.models import Transition as TransitionRecord
+from app.translate import lazy_gettext as _l
 from app.workflow import (
     EngineMessages,
     NamedCheck,

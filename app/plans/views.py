@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from app.audit.models import AuditEvent
@@ -33,6 +32,7 @@ from app.plans.programme import services as programme
 from app.spreadsheets import write_csv
 from app.stakeholders.models import Stakeholder
 from app.stakeholders.services import BARE
+from app.translate import gettext as _
 from app.workflow import EffectFailed, Refusal, TransitionRefused
 
 bp.record_once(lambda state: state.app.jinja_env.globals.update(TEMPLATE_HELPERS))

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from flask_babel import lazy_gettext as _l
-
+from app.translate import lazy_gettext as _l
 from app.workflow import Field, Phase, State, Transition, Workflow
 
 DEFAULT = "core.default"

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, render_template
-from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.permissions import Permission, has_permission
@@ -23,6 +22,7 @@ from app.plugins.names import CORE
 from app.plugins.translations import plugin_domain
 from app.plugins.types import NavItem, PluginFailure
 from app.theming.components import ui
+from app.translate import gettext as _
 
 log = logging.getLogger(__name__)
 

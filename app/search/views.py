@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.permissions import Permission, declared_permission, has_permission, require
 from app.search import services
 from app.search.documents import KINDS
 from app.search.text import MAX_QUERY_LENGTH
+from app.translate import lazy_gettext as _l
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -24,6 +23,7 @@ from app.forms import DomainForm, MultiCheckboxField, date_field
 from app.stakeholders import services
 from app.stakeholders.models import Kind, LegalGround, Stakeholder
 from app.stakeholders.picker import StakeholderPicker
+from app.translate import lazy_gettext as _l
 
 #: Fields only persons have: the legal ground for processing their data and its retention.
 PRIVACY_FIELDS = ("legal_ground", "consent_purpose", "consent_date", "consent_source",

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from app.plugins.hookspecs import hookimpl
 from app.plugins.types import NavItem
 from app.stakeholders.services import Category
+from app.translate import lazy_gettext as _l
 
 
 @hookimpl

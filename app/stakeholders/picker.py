@@ -26,7 +26,6 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import Field, Form
 from wtforms.validators import StopValidation
@@ -35,6 +34,7 @@ from app.database import db
 from app.labels import label
 from app.stakeholders import services
 from app.stakeholders.models import Stakeholder
+from app.translate import lazy_gettext as _l
 
 #: Longest search text taken from a request (as the list page).
 SEARCH_LENGTH = 200

@@ -18,7 +18,6 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Select, and_, delete, func, insert, select, text, update
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
@@ -36,6 +35,7 @@ from app.stakeholders.models import (
     StakeholderCategory,
     StakeholderTag,
 )
+from app.translate import lazy_gettext as _l
 
 PHONE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
 MAX_TAGS = 20

@@ -35,8 +35,6 @@ from typing import Any, BinaryIO
 
 from flask import current_app
 from flask_babel import force_locale, format_number
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 from sqlalchemy.exc import OperationalError
 
@@ -52,6 +50,8 @@ from app.stakeholders import services
 from app.stakeholders.models import Kind, LegalGround, Stakeholder
 from app.stakeholders.services import Filters, StakeholderData
 from app.storage import InvalidKey, check_key, storage
+from app.translate import gettext as _
+from app.translate import lazy_gettext as _l
 
 UPLOAD_FOLDER = "imports"
 #: Uploaded files hold personal data: those never imported are removed after this long.

@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 from flask import Response, abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -23,6 +22,7 @@ from app.permissions import Permission, has_permission, require
 from app.stakeholders import services, transfer
 from app.stakeholders.blueprint import bp
 from app.stakeholders.transfer_forms import ImportForm
+from app.translate import gettext as _
 
 CHECK, IMPORT = "stakeholders.import_check", "stakeholders.import"
 MEDIA_TYPES = {

@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
 
@@ -32,6 +31,7 @@ from app.stakeholders.forms import (
     form_values,
 )
 from app.stakeholders.models import Kind, Membership, Stakeholder
+from app.translate import gettext as _
 
 #: How many candidates the "merge into" page offers at once.
 MERGE_CANDIDATES = 20

@@ -139,7 +139,7 @@ def test_templates_translate_once_per_request_and_follow_force_locale(app):
     from flask import render_template_string
     from flask_babel import force_locale
 
-    from app.i18n import request_translations
+    from app.translate import request_translations
 
     source = '{{ _("Stakeholders") }}|{{ ngettext("%(num)d plan", "%(num)d plans", 2) }}'
     with app.test_request_context("/", headers={"Cookie": "koers_language=en"}):

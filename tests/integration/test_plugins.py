@@ -547,3 +547,20 @@ def test_hook_input_kinds_adds_kinds_that_are_processed_not_answered(app):
                                          kind="ervaringsverhaal"))
     database.session.commit()
     assert open_inputs(meeting) == [story]  # open until processed
+
+
+def test_a_plugins_domain_translates_with_its_catalogue_after_core_strings(app):
+    """The request's catalogue is looked up once per domain: core strings translated first
+    (the navigation, a refusal) do not make a plugin's part of the page lose its catalogue."""
+    from flask import render_template_string
+
+    from app.plugins.translations import plugin_domain
+    from app.translate import gettext
+
+    source = '{{ _("Test notes") }}|{{ _("Stakeholders") }}'
+    with app.test_request_context("/"):
+        assert gettext("Stakeholders") == "Betrokkenen"
+        with plugin_domain("testplugin"):
+            assert render_template_string(source) == "Testnotities|Betrokkenen"
+            assert gettext("Test notes") == "Testnotities"
+        assert render_template_string(source) == "Test notes|Betrokkenen"

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+import wtforms
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 
+from app import forms
 from app.forms import optional_int, strip_text
 
 
@@ -36,3 +40,35 @@ def test_a_select_reads_the_empty_choice_as_none_and_refuses_garbage():
     assert Example(MultiDict({"theme_id": "4"})).theme_id.data == 4
     garbage = Example(MultiDict({"theme_id": "x"}))
     assert not garbage.validate() and garbage.theme_id.errors
+
+
+CHOICES = [("", "—"), (4, "Wonen & <zorg>"), ("a\"b", Markup("<b>vet</b>")), (True, "Ja"),
+           (None, "Geen"), ("", ""), (7, "Zeven")]
+
+
+@pytest.mark.parametrize("chosen", ["", "4", "a\"b", "True", "None", "7", "x"])
+def test_the_select_writes_the_same_options_as_wtforms(chosen):
+    class Stock(Form):
+        pick = wtforms.SelectField("Pick", choices=CHOICES)
+
+    class Koers(Form):
+        pick = forms.SelectField("Pick", choices=CHOICES)
+
+    data = MultiDict({"pick": chosen})
+    ours = str(Koers(data).pick(class_="utrecht-select"))
+    assert ours == str(Stock(data).pick(class_="utrecht-select"))
+    assert ours.count("<option") == len(CHOICES)
+
+
+def test_an_option_with_attributes_of_its_own_is_written_by_wtforms():
+    choices = [SelectChoice("1", "Een", render_kw={"disabled": True}), SelectChoice("2", "Twee")]
+
+    class Stock(Form):
+        pick = wtforms.SelectField("Pick", choices=choices)
+
+    class Koers(Form):
+        pick = forms.SelectField("Pick", choices=choices)
+
+    ours = str(Koers(MultiDict({"pick": "2"})).pick())
+    assert ours == str(Stock(MultiDict({"pick": "2"})).pick())
+    assert "disabled" in ours

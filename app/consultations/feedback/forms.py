@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField
+from wtforms import HiddenField
 from wtforms.validators import AnyOf, InputRequired, Optional
 
 from app.consultations.feedback.services import DECISION_RESULTS, STATUS_LABELS
-from app.forms import DomainForm
+from app.forms import DomainForm, SelectField
+from app.translate import lazy_gettext as _l
 
 
 def _version(value: Any) -> int | None:

@@ -16,7 +16,6 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
 from app.consultations.feedback.models import FeedbackLetter, FeedbackMailing
@@ -37,6 +36,7 @@ from app.i18n import long_date
 from app.plans.models import Plan
 from app.stakeholders import services as register
 from app.stakeholders.models import Stakeholder
+from app.translate import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

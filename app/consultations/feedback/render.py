@@ -24,11 +24,11 @@ from xml.sax.saxutils import escape
 
 from flask import current_app
 from flask_babel import force_locale, format_date
-from flask_babel import gettext as _
 from reportlab.platypus import Flowable
 
 from app.consultations.nota.render import DEFAULT_ACCENT, DEFAULT_PRIMARY, local_image
 from app.municipality import HEX_COLOUR
+from app.translate import gettext as _
 
 #: The address block, in millimetres from the sheet's left and top edges, and its size.
 WINDOW_LEFT, WINDOW_TOP, WINDOW_WIDTH, WINDOW_HEIGHT = 22, 50, 85, 40

@@ -33,7 +33,6 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from app import mail
@@ -51,6 +50,7 @@ from app.labels import register as register_label
 from app.plans.models import Plan, Section
 from app.stakeholders import services as register
 from app.stakeholders.models import Stakeholder
+from app.translate import lazy_gettext as _l
 
 JOB_KIND = "consultations.feedback"
 EMAIL, POST = "email", "post"

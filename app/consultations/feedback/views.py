@@ -22,8 +22,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -57,6 +55,8 @@ from app.plans.pages import page_context
 from app.plans.rules import read_only_reason
 from app.stakeholders import services as register
 from app.stakeholders.models import Stakeholder
+from app.translate import gettext as _
+from app.translate import ngettext
 
 #: How many participants the preview lists (the counts cover all).
 PREVIEWED = 200

@@ -13,8 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
@@ -28,6 +26,8 @@ from app.database import db
 from app.errors import DomainError, EditConflict, check_version
 from app.labels import register as register_label
 from app.plans.models import Section
+from app.translate import lazy_gettext as _l
+from app.translate import lazy_pgettext
 
 DECISIONS: dict[str, Any] = {
     "overgenomen": lazy_pgettext("decision", "Adopted"), "deels_overgenomen": _l("Partly adopted"),

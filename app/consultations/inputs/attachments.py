@@ -18,7 +18,6 @@ from typing import IO, Any
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.audit.services import audit
@@ -28,6 +27,7 @@ from app.database import db
 from app.errors import DomainError
 from app.labels import register as register_label
 from app.storage import check_key, storage
+from app.translate import lazy_gettext as _l
 
 FOLDER = "attachments"
 #: Read uploads in pieces of this size, so a large file is refused without being read whole.

@@ -16,8 +16,7 @@ from collections.abc import Sequence
 from contextlib import nullcontext
 from typing import Any
 
-from flask_babel import force_locale, lazy_pgettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -25,7 +24,6 @@ from wtforms import (
     Form,
     HiddenField,
     RadioField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -37,12 +35,14 @@ from app.consultations.inputs.models import Input
 from app.consultations.inputs.senders import name_and_contact
 from app.consultations.inputs.services import CHANNELS, GROUPS, Filters, InputData, InputKind
 from app.consultations.models import ConsultationTable
-from app.forms import DomainForm, MultiCheckboxField, date_field, optional_int
+from app.forms import DomainForm, MultiCheckboxField, SelectField, date_field, optional_int
 from app.plans.models import Section, Theme
 from app.stakeholders.models import Kind, Stakeholder
 from app.stakeholders.picker import StakeholderPicker, name_and_kind
 from app.stakeholders.services import StakeholderData
 from app.terms import TERMS
+from app.translate import lazy_gettext as _l
+from app.translate import lazy_pgettext
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 #: The page sizes the input list offers, the first the default.

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import flag_modified
@@ -37,6 +36,7 @@ from app.errors import DomainError, check_version
 from app.jobs.services import JobContext, job, started_by
 from app.labels import register as register_label
 from app.stakeholders.services import BARE
+from app.translate import lazy_gettext as _l
 
 #: Groups merge while their average cosine is at least this (chosen on the labelled set).
 GROUP_FROM = 0.25

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -33,6 +32,7 @@ from app.permissions import Permission, has_permission, require
 from app.plans.models import Plan
 from app.plans.programme import services as programme
 from app.plans.rules import read_only_reason
+from app.translate import gettext as _
 
 #: Groups on one page.
 GROUPS_PER_PAGE = 20

@@ -31,7 +31,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import spreadsheets
@@ -56,6 +55,7 @@ from app.stakeholders import services as register
 from app.stakeholders.models import Kind, LegalGround, Stakeholder
 from app.stakeholders.services import StakeholderData
 from app.storage import InvalidKey, storage
+from app.translate import lazy_gettext as _l
 
 SHEET_EXTENSIONS = spreadsheets.EXTENSIONS
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 
 from app.forms import DomainForm
+from app.translate import lazy_gettext as _l
 
 
 class ReactionImportForm(DomainForm):

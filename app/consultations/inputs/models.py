@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -45,6 +46,13 @@ class Input(db.Model):
         Index("ix_consultation_inputs_used_section_id", "used_section_id"),
         Index("ix_consultation_inputs_used_action_id", "used_action_id"),
         Index("ix_consultation_inputs_used_theme_id", "used_theme_id"),
+        # The coverage view counts every input of a plan by group, kind and state, and what
+        # was taken into the plan: from these indexes alone, without reading the rows.
+        Index("ix_consultation_inputs_coverage", "consultation_id", "participant_group", "kind",
+              "processed", "id"),
+        Index("ix_consultation_inputs_traced", "consultation_id", "used_in", "used_section_id",
+              "used_action_id", "used_theme_id", sqlite_where=text("used_in IS NOT NULL"),
+              postgresql_where=text("used_in IS NOT NULL")),
         # An imported reaction's origin (a message's Message-ID, or a hash of it): the same
         # message is never imported twice into one consultation.
         Index("uq_consultation_inputs_source_ref", "consultation_id", "source_ref", unique=True),

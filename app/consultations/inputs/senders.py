@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from app.consultations.inputs.models import Input
@@ -26,6 +25,7 @@ from app.labels import label
 from app.stakeholders import services as register
 from app.stakeholders.models import LegalGround, Stakeholder
 from app.stakeholders.services import StakeholderData
+from app.translate import lazy_gettext as _l
 
 #: The register's fields a new sender may give, and the form fields that hold them.
 SENDER_FIELDS = {"name": "new_name", "kind": "new_kind", "email": "new_email",

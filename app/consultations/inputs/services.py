@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Integer,
     Select,
@@ -45,6 +44,7 @@ from app.labels import register as register_label
 from app.plans.models import Plan, Theme
 from app.stakeholders import services as register
 from app.stakeholders.models import Stakeholder
+from app.translate import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.audit.services import audit, recorded_changes
@@ -25,6 +24,7 @@ from app.errors import DomainError, check_version
 from app.labels import register as register_label
 from app.plans.models import Plan, Theme
 from app.plans.rules import refuse_read_only
+from app.translate import lazy_gettext as _l
 
 #: The longest title and text accepted (characters).
 MAX_TITLE = 200

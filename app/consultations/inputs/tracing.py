@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, select, union_all
 
 from app.consultations.inputs.models import Input
@@ -23,6 +22,7 @@ from app.database import db
 from app.errors import DomainError
 from app.labels import register as register_label
 from app.plans.models import Action, Plan, Section, Theme
+from app.translate import lazy_gettext as _l
 
 SECTION, ACTION, GOALS = "section", "action", "goals"
 USED_IN: dict[str, Any] = {SECTION: _l("Taken into a section"), ACTION: _l("Taken into an action"),

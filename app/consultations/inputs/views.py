@@ -18,7 +18,6 @@ from datetime import date
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, request, session, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.consultations.blueprint import bp
@@ -72,6 +71,7 @@ from app.plans.programme import services as programme
 from app.stakeholders.models import Stakeholder
 from app.stakeholders.services import BARE
 from app.storage.responses import send_stored
+from app.translate import gettext as _
 
 
 def _inputs_url(consultation: Consultation) -> str:

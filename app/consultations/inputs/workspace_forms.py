@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
-from wtforms import Form, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import Form, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.consultations.forms import NO_CHOICE
@@ -21,9 +19,11 @@ from app.consultations.inputs.forms import PAGE_SIZES, YES_NO, AnswerForm, kind_
 from app.consultations.inputs.services import CHANNELS, InputKind
 from app.consultations.inputs.workspace import ANSWERED, EVERY, OPEN, Filters
 from app.consultations.models import ConsultationTable
-from app.forms import DomainForm, optional_int
+from app.forms import DomainForm, SelectField, optional_int
 from app.plans.models import Theme
 from app.terms import TERMS
+from app.translate import lazy_gettext as _l
+from app.translate import lazy_pgettext
 
 
 class WorkspaceFilters(Form):

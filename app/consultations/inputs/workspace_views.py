@@ -16,7 +16,6 @@ from importlib.util import find_spec
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.consultations.blueprint import bp
@@ -52,6 +51,7 @@ from app.permissions import Permission, require
 from app.plans import services as plans
 from app.plans.models import Plan
 from app.plans.programme import services as programme
+from app.translate import gettext as _
 
 
 def _tables(consultation: Consultation) -> list[ConsultationTable]:

@@ -18,8 +18,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -33,6 +31,8 @@ from app.database import db
 from app.plans.models import Action, Plan, Section, Theme
 from app.stakeholders.models import Kind, Stakeholder
 from app.terms import term
+from app.translate import gettext as _
+from app.translate import pgettext
 
 #: An input's outcome, in the order the counts show them.
 TAKEN, ANSWERED, USED, NOT_USED, OPEN = "taken", "answered", "used", "not_used", "open"

@@ -8,7 +8,6 @@ import unicodedata
 from typing import Any
 
 from flask import Response, abort
-from flask_babel import gettext as _
 
 from app.consultations.blueprint import bp
 from app.consultations.meetings import render
@@ -19,6 +18,7 @@ from app.consultations.pages import consultation_or_404, page
 from app.database import utcnow
 from app.permissions import Permission, require
 from app.plans.models import Plan
+from app.translate import gettext as _
 
 MEDIA_TYPES = {
     "pdf": "application/pdf",

@@ -18,7 +18,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from app.consultations.inputs.answers import DECISIONS
@@ -30,6 +29,7 @@ from app.database import db
 from app.i18n import long_date
 from app.plans.models import Plan, Section, Theme
 from app.stakeholders.models import Kind, Stakeholder
+from app.translate import gettext as _
 
 # --- what the nota says ---------------------------------------------------------------------
 

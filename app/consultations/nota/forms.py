@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
 from app.consultations.nota.summaries import MAX_LENGTH, field_name
 from app.forms import DomainForm, strip_text
 from app.plans.models import Theme
+from app.translate import lazy_gettext as _l
 
 
 class SummariesForm(DomainForm):

@@ -12,8 +12,6 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.audit.services import audit
@@ -25,6 +23,8 @@ from app.database import db
 from app.jobs.services import JobContext, job, started_by
 from app.labels import register as register_label
 from app.storage import InvalidKey, check_key, storage
+from app.translate import gettext as _
+from app.translate import lazy_gettext as _l
 
 KIND = "consultations.nota"
 FOLDER = "notas"

@@ -22,8 +22,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from flask import render_template
-from flask_babel import get_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import get_locale
 
 from app.consultations.nota.content import (
     Entry,
@@ -53,6 +52,8 @@ from app.consultations.nota.navigation import (
 )
 from app.markdown import markdown_to_text, render_markdown
 from app.municipality import HEX_COLOUR
+from app.translate import gettext as _
+from app.translate import ngettext
 
 log = logging.getLogger(__name__)
 

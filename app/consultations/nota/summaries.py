@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.audit.services import audit
@@ -22,6 +21,7 @@ from app.database import db
 from app.errors import DomainError, EditConflict
 from app.labels import register as register_label
 from app.plans.models import Theme
+from app.translate import lazy_gettext as _l
 
 #: The longest summary accepted (characters): a few paragraphs, not a chapter.
 MAX_LENGTH = 10_000

@@ -9,7 +9,6 @@ import unicodedata
 from typing import Any
 
 from flask import Response, abort, flash, redirect, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -30,6 +29,7 @@ from app.permissions import Permission, has_permission, require
 from app.plans.rules import read_only_reason
 from app.storage import storage
 from app.storage.responses import send_stored
+from app.translate import gettext as _
 
 
 def _nota_or_404(consultation: Consultation, nota_id: int) -> Nota:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, request
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.database import db
@@ -31,6 +30,7 @@ from app.plans.programme.pages import (
 from app.plans.programme.services import ActionData
 from app.stakeholders import services as register
 from app.stakeholders.models import Stakeholder
+from app.translate import gettext as _
 
 #: The action fields a conflict page compares, in the form's order.
 COMPARED = ("title", "theme_id", "goal_id", "description", "trekker_id", "partner_ids",

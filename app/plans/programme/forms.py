@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -23,13 +22,14 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.forms import DomainForm, EuroField, date_field, optional_int, strip_text
+from app.forms import DomainForm, EuroField, SelectField, date_field, optional_int, strip_text
 from app.plans.labels import ROLES, STATUSES
 from app.plans.models import Action, ActionStatus, Goal, InvolvementRole, Theme
 from app.plans.programme.services import ActionData
 from app.stakeholders.models import Kind
 from app.stakeholders.picker import StakeholderPicker, name_and_kind
 from app.terms import TERMS
+from app.translate import lazy_gettext as _l
 
 PERCENT = _l("Progress is a percentage from 0 to 100.")
 NO_CHOICE = ""

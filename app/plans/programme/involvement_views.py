@@ -4,7 +4,6 @@ involving one more (search the register, choose, say how)."""
 from __future__ import annotations
 
 from flask import flash, redirect, url_for
-from flask_babel import gettext as _
 
 from app.edits import current_actor, form_errors
 from app.permissions import Permission, require
@@ -14,6 +13,7 @@ from app.plans.programme import services
 from app.plans.programme.forms import InvolvementForm
 from app.plans.programme.pages import INVOLVEMENT_TAB, page
 from app.stakeholders import services as register
+from app.translate import gettext as _
 
 
 @bp.route("/<int:plan_id>/involvement")

@@ -17,7 +17,6 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, load_only
 
@@ -39,6 +38,7 @@ from app.plans.models import (
 from app.plans.rules import check_order, clean_text, clean_title, refuse_read_only, usable
 from app.stakeholders.models import Stakeholder
 from app.stakeholders.services import BARE, NAME_COLUMNS, on_erase
+from app.translate import lazy_gettext as _l
 
 
 def _next_position(column: Any, *where: Any) -> int:

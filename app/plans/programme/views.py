@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import flash, redirect
-from flask_babel import gettext as _
 
 from app.edits import current_actor, form_errors, posted_version
 from app.permissions import Permission, require
@@ -35,6 +34,7 @@ from app.plans.programme.pages import (
 from app.plans.programme.services import Programme, budget_of, mean_progress
 from app.stakeholders import services as register
 from app.terms import term
+from app.translate import gettext as _
 
 
 def _chart(programme: Programme) -> Any:
